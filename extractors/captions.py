@@ -1,0 +1,71 @@
+"""Read the lines printed around a table: its title, unit line and note.
+
+Publishers put the title, a `表N` ordinal, the department and the unit line
+above a table in any order and split over lines; the note (`注：本表为空表`)
+goes below. Lines used here are captions, not narrative text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors.page_content import TextLine
+from extractors.table_kinds import is_table_title
+
+UNIT = re.compile(r"单位\s*[:：]?\s*(万元|千元|亿元|元)(?![\u4e00-\u9fff])")
+_NOTE = re.compile(r"^(注|说明|备注)\s*[:：0-9１-９]|本表为空|此表为空|空表|无数据|本单位无|故此表")
+EMPTY_NOTE = re.compile(r"本表为空|此表为空|空表|无数据|本单位无|无此项|故此表")
+_ORDINAL_ONLY = re.compile(r"^(附件\d*|附表\d*|表[0-9一二三四五六七八九十\-－]+|(公开|预算)\d+表)[:：]?$")
+_LABEL = re.compile(r"^(编制部门|编制单位|部门名称|单位名称|单位|部门|预算单位)[:：]")
+_YEAR_LINE = re.compile(r"^[（(]?\s*\d{4}\s*年度?\s*[)）]?$")
+_PREFIX = re.compile(r"^(附件\d*[:：]?|附表\d*[:：]?|表[0-9一二三四五六七八九十\-－]+[:：]?|(公开|预算)\d+表)")
+_PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d+\s*页?)?[-—–－\s]*$")
+
+
+@dataclass
+class Caption:
+    """What the lines above and below one table say about it."""
+
+    title: str | None = None
+    unit: str | None = None
+    note: str | None = None
+    used: list[TextLine] = field(default_factory=list)
+
+
+def is_page_number(text: str) -> bool:
+    return bool(_PAGE_NUMBER.match(text))
+
+
+def clean_title(text: str) -> str:
+    """A title without its `表N` / `预算01表` ordinal prefix."""
+    return _PREFIX.sub("", text).strip(" ：:")
+
+
+def read_caption_above(lines: list[TextLine]) -> Caption:
+    """Title and unit from the lines between the previous table and this one."""
+    caption = Caption()
+    for line in reversed(lines):
+        unit = UNIT.search(line.text)
+        if unit and caption.unit is None:
+            caption.unit = unit.group(1)
+            caption.used.append(line)
+            continue
+        if caption.title is None and is_table_title(line.text):
+            caption.title = clean_title(line.text)
+            caption.used.append(line)
+            continue
+        if _ORDINAL_ONLY.match(line.text) or _LABEL.match(line.text) or _YEAR_LINE.match(line.text):
+            caption.used.append(line)
+        elif caption.title is None and line.text.endswith("表") and len(line.text) > 3:
+            caption.title = clean_title(line.text)
+            caption.used.append(line)
+    return caption
+
+
+def read_note_below(lines: list[TextLine]) -> tuple[str | None, list[TextLine]]:
+    """The table's note (`注：…`, `本单位无…故此表无数据`) from the lines under it."""
+    used = [line for line in lines if _NOTE.search(line.text)]
+    if not used:
+        return None, []
+    return "".join(line.text for line in used), used

@@ -1,0 +1,92 @@
+"""Extract one disclosure (one or more PDFs) into a `Document` of sections and tables.
+
+The only place that opens files: every page is read once into plain
+`PageContent`, and everything after works on that data. Pages of a
+disclosure published as several PDFs are numbered on, file after file, in
+the order given (narrative first), and `meta.files` lists the files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from extractors.metadata import read_metadata
+from extractors.page_content import PageContent, read_page
+from extractors.pdf_open import file_sha256, open_pdf
+from extractors.sections import lines_to_sections
+from extractors.settings import ExtractSettings
+from extractors.table_kinds import UNKNOWN
+from extractors.tables import pages_to_tables
+from pipeline.errors import Reason, RejectedInput
+from pipeline.version import PARSER_VERSION
+from schemas.records import Check, Document, DocumentMeta
+
+
+def read_pages(path: str, settings: ExtractSettings, first_number: int = 1) -> list[PageContent]:
+    """Every page of one PDF, read once and released."""
+    pdf = open_pdf(path, settings)
+    pages: list[PageContent] = []
+    try:
+        for index, page in enumerate(pdf.pages):
+            pages.append(read_page(page, first_number + index))
+            page.close()
+    except Exception as exc:  # a page pdfminer cannot decode: the file is damaged
+        raise RejectedInput(path, Reason.CORRUPT, f"page {len(pages) + 1} cannot be read ({exc})") from exc
+    finally:
+        pdf.close()
+    if not any(p.char_count for p in pages):
+        raise RejectedInput(path, Reason.IMAGE_ONLY, "no page has a text layer (scanned images); OCR is not supported yet")
+    return pages
+
+
+def _text_layer_checks(pages: list[PageContent]) -> list[Check]:
+    checks = []
+    for page in pages:
+        if not page.char_count:
+            checks.append(Check("text_layer", "fail", f"page {page.number} has no text layer (image only)", page.number))
+        elif page.cid:
+            checks.append(Check("text_layer", "fail", f"page {page.number} has glyphs without Unicode mapping (cid)", page.number))
+    return checks
+
+
+def _sha256(paths: list[str]) -> str:
+    """One file's hash; for several files, the hash of their hashes in order."""
+    hashes = [file_sha256(p) for p in paths]
+    if len(hashes) == 1:
+        return hashes[0]
+    return hashlib.sha256("".join(hashes).encode()).hexdigest()
+
+
+def extract_disclosure(paths: list[str], settings: ExtractSettings) -> Document:
+    """Sections, tables and metadata of the PDFs of one disclosure."""
+    pages: list[PageContent] = []
+    for path in paths:
+        pages.extend(read_pages(path, settings, len(pages) + 1))
+    tables, caption_ids = pages_to_tables(pages)
+    narrative = [line for page in pages for line in page.lines if id(line) not in caption_ids]
+    meta = read_metadata(pages)
+    if meta.doc_kind is None and all(t.kind == UNKNOWN for t in tables):
+        raise RejectedInput(
+            paths[0], Reason.NOT_BUDGET, "neither a title nor a table names a budget (预算) or final accounts (决算)"
+        )
+    document = Document(
+        meta=DocumentMeta(
+            sha256=_sha256(paths),
+            source=os.path.basename(paths[0]),
+            page_count=len(pages),
+            parser_version=PARSER_VERSION,
+            title=meta.title,
+            region=meta.region,
+            department=meta.department,
+            fiscal_year=meta.fiscal_year,
+            reporting_level=meta.reporting_level,  # type: ignore[arg-type]
+            doc_kind=meta.doc_kind,  # type: ignore[arg-type]
+            published_on=meta.published_on,
+            files=[os.path.basename(p) for p in paths],
+        ),
+        sections=lines_to_sections(narrative),
+        tables=tables,
+    )
+    document.checks.extend(_text_layer_checks(pages))
+    return document

@@ -1,0 +1,107 @@
+"""A table as a grid of cells with their spans, whatever engine found it.
+
+Merged header cells carry the meaning of the columns under them, so the grid
+keeps for every position the cell that covers it. `cells[r][c]` is the same
+`Cell` object for every position one merged cell spans.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Any
+
+from extractors.cell_text import clean_text
+
+_TOLERANCE = 1.0
+
+
+@dataclass(eq=False)
+class Cell:
+    """One printed cell: its text and where it starts and how far it spans."""
+
+    text: str | None
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class RawTable:
+    """A table found on one page, before titles, headers and kinds."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    cells: list[list[Cell]]
+    engine: str = "pdfplumber"
+    row_tops: list[float] = field(default_factory=list)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.cells)
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.cells[0]) if self.cells else 0
+
+    def text_at(self, row: int, col: int) -> str | None:
+        """The text printed at this position: only a cell's top-left holds it."""
+        cell = self.cells[row][col]
+        return cell.text if (cell.row, cell.col) == (row, col) else None
+
+    def row_texts(self, row: int) -> list[str | None]:
+        return [self.text_at(row, c) for c in range(self.n_cols)]
+
+
+def _boundaries(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for value in sorted(values):
+        if not out or value - out[-1] > _TOLERANCE:
+            out.append(value)
+    return out
+
+
+def _index(bounds: list[float], value: float) -> int:
+    return bisect_left(bounds, value - _TOLERANCE)
+
+
+def boxes_to_grid(
+    boxes: list[tuple[tuple[float, float, float, float], str | None]], page: int, engine: str
+) -> RawTable | None:
+    """Turn (bbox, text) cell boxes into a grid with spans; None when empty."""
+    if not boxes:
+        return None
+    xs = _boundaries([b[0] for b, _ in boxes])
+    ys = _boundaries([b[1] for b, _ in boxes])
+    grid: list[list[Cell | None]] = [[None] * len(xs) for _ in ys]
+    for (x0, top, x1, bottom), text in sorted(boxes, key=lambda b: (b[0][1], b[0][0])):
+        r0, c0 = _index(ys, top), _index(xs, x0)
+        r1 = max(r0 + 1, bisect_left(ys, bottom - _TOLERANCE))
+        c1 = max(c0 + 1, bisect_left(xs, x1 - _TOLERANCE))
+        if grid[r0][c0] is not None:
+            continue
+        cell = Cell(clean_text(text), r0, c0, r1 - r0, c1 - c0)
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                if grid[r][c] is None:
+                    grid[r][c] = cell
+    cells = [
+        [cell if cell is not None else Cell(None, r, c) for c, cell in enumerate(row)] for r, row in enumerate(grid)
+    ]
+    x0 = min(b[0][0] for b in boxes)
+    top = min(b[0][1] for b in boxes)
+    x1 = max(b[0][2] for b in boxes)
+    bottom = max(b[0][3] for b in boxes)
+    return RawTable(page=page, bbox=(x0, top, x1, bottom), cells=cells, engine=engine, row_tops=ys)
+
+
+def pdfplumber_table_to_grid(table: Any, page: int) -> RawTable | None:
+    """Grid of a `pdfplumber.table.Table`, texts read once per cell."""
+    texts = table.extract()
+    boxes: list[tuple[tuple[float, float, float, float], str | None]] = []
+    for row, row_texts in zip(table.rows, texts, strict=True):
+        for bbox, text in zip(row.cells, row_texts, strict=True):
+            if bbox is not None:
+                boxes.append((bbox, text))
+    return boxes_to_grid(boxes, page, "pdfplumber")

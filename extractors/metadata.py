@@ -1,0 +1,130 @@
+"""What a disclosure says about itself: title, year, department, kind, level, date.
+
+Read from the cover and the first pages as printed. Exporters often set the
+year apart from its words (`重庆市商务委员会 年部门预算情况说明` with `2026`
+on its own baseline), so a lone year next to a title that lacks one is put
+back in its place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from extractors.page_content import PageContent, TextLine
+
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_LONE_YEAR = re.compile(r"^(20\d{2})$")
+_DATE = re.compile(r"^(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+_KIND_WORD = re.compile(r"预算|决算")
+_DEPARTMENT_LABEL = re.compile(
+    r"^(?:预算主管部门|预算单位|主管部门|部门名称|单位名称|编制部门|编制单位|部门|单位)\s*[:：]\s*(.+?)(?:单位\s*[:：]?\s*(?:万元|元).*)?$"
+)
+_REGION = re.compile(
+    r"^((?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?(?:[\u4e00-\u9fff]{2,8}?(?:市|州|盟))?"
+    r"(?:[\u4e00-\u9fff]{1,6}?(?:区|县|旗))?)"
+)
+_TITLE_NOISE = re.compile(r"(20\d{2})\s*年度?|区级|市级|省级|县级|部门预算|单位预算|部门决算|单位决算|"
+                          r"综合预算|预算|决算|情况说明|说明|公开|报表|表$")
+_SCAN_PAGES = 3
+
+
+@dataclass
+class Metadata:
+    title: str | None = None
+    region: str | None = None
+    department: str | None = None
+    fiscal_year: int | None = None
+    reporting_level: str | None = None
+    doc_kind: str | None = None
+    published_on: date | None = None
+
+
+def _title_lines(lines: list[TextLine]) -> list[TextLine]:
+    """The largest-printed lines of the first page that name a budget or final accounts."""
+    if not lines:
+        return []
+    biggest = max(line.size for line in lines)
+    big = [line for line in lines if line.size >= biggest - 0.5]
+    return big if any(_KIND_WORD.search(line.text) for line in big) else []
+
+
+def _title(pages: list[PageContent]) -> tuple[str | None, list[TextLine]]:
+    for page in pages[:_SCAN_PAGES]:
+        lines = _title_lines(page.lines)
+        if lines:
+            return "".join(line.text for line in lines), page.lines
+    for page in pages[:_SCAN_PAGES]:
+        for line in page.lines:
+            if _KIND_WORD.search(line.text) and len(line.text) <= 40:
+                return line.text, page.lines
+    return None, []
+
+
+def _year(title: str | None, cover: list[TextLine], pages: list[PageContent]) -> int | None:
+    if title and (found := _YEAR.search(title)):
+        return int(found.group(1))
+    lone = [int(m.group(1)) for line in cover if (m := _LONE_YEAR.match(line.text))]
+    if lone:
+        return lone[0]
+    for page in pages[:_SCAN_PAGES * 3]:
+        for line in page.lines:
+            if (found := _YEAR.search(line.text)) and _KIND_WORD.search(line.text):
+                return int(found.group(1))
+    return None
+
+
+def _department(cover: list[TextLine], pages: list[PageContent], title: str | None) -> str | None:
+    for line in [*cover, *(ln for p in pages[:12] for ln in p.lines)]:
+        if found := _DEPARTMENT_LABEL.match(line.text):
+            name = found.group(1).strip()
+            if len(name) >= 3 and not _KIND_WORD.search(name):
+                return name
+    if title:
+        name = _TITLE_NOISE.sub("", title).strip(" ：:（）()")
+        return name or None
+    return None
+
+
+def _level(title: str | None, cover: list[TextLine], department: str | None) -> str | None:
+    text = (title or "") + "".join(line.text for line in cover)
+    if re.search(r"单位预算|单位决算|预算单位[:：]", text) or (department and "本级" in department):
+        return "unit"
+    if re.search(r"部门预算|部门决算|预算主管部门|汇总|部门综合预算", text):
+        return "department"
+    return None
+
+
+def _published(pages: list[PageContent]) -> date | None:
+    for page in pages:
+        for line in page.lines:
+            if found := _DATE.match(line.text):
+                year, month, day = (int(g) for g in found.groups())
+                try:
+                    return date(year, month, day)
+                except ValueError:
+                    return None
+    return None
+
+
+def read_metadata(pages: list[PageContent]) -> Metadata:
+    """Metadata from the pages of one disclosure (narrative first)."""
+    title, cover = _title(pages)
+    department = _department(cover, pages, title)
+    region_source = department or title or ""
+    region_match = _REGION.match(region_source)
+    region = region_match.group(1) if region_match and region_match.group(1) else None
+    kind_text = (title or "") + "".join(line.text for p in pages[:_SCAN_PAGES] for line in p.lines)
+    doc_kind = "final_accounts" if "决算" in (title or "") else "budget" if "预算" in (title or "") else (
+        "final_accounts" if "决算" in kind_text else "budget" if "预算" in kind_text else None
+    )
+    return Metadata(
+        title=title,
+        region=region,
+        department=department,
+        fiscal_year=_year(title, cover, pages),
+        reporting_level=_level(title, cover, department),
+        doc_kind=doc_kind,
+        published_on=_published(pages),
+    )

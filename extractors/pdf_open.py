@@ -1,0 +1,63 @@
+"""Open a PDF or refuse it with a reason a user can act on.
+
+Every failure mode of real crawls ends here as a `RejectedInput`: empty
+files, HTML error pages saved as .pdf, truncated downloads, passwords and
+absurd page counts. Nothing else in the pipeline needs to guess why a file
+could not be read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+
+from extractors.settings import ExtractSettings
+from pipeline.errors import Reason, RejectedInput
+
+
+def file_sha256(path: str) -> str:
+    """The content hash that identifies a file across names and crawls."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_bytes(path: str) -> None:
+    size = Path(path).stat().st_size
+    if size == 0:
+        raise RejectedInput(path, Reason.EMPTY, "the file is empty (0 bytes)")
+    with open(path, "rb") as handle:
+        head = handle.read(1024)
+    if b"%PDF-" not in head:
+        raise RejectedInput(path, Reason.NOT_PDF, "the file is not a PDF (no %PDF header)")
+
+
+def open_pdf(path: str, settings: ExtractSettings) -> pdfplumber.PDF:
+    """A pdfplumber PDF whose pages can all be read, or `RejectedInput`."""
+    _check_bytes(path)
+    try:
+        pdf = pdfplumber.open(path)
+        count = len(pdf.pages)
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise RejectedInput(path, Reason.ENCRYPTED, f"the PDF is encrypted ({type(exc).__name__})") from exc
+    except PDFSyntaxError as exc:
+        raise RejectedInput(path, Reason.CORRUPT, f"the PDF is damaged or truncated ({exc})") from exc
+    except Exception as exc:  # pdfminer raises many unrelated types on broken files
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise RejectedInput(path, Reason.ENCRYPTED, f"the PDF is encrypted ({exc})") from exc
+        raise RejectedInput(path, Reason.CORRUPT, f"the PDF cannot be read ({type(exc).__name__}: {exc})") from exc
+    if count == 0:
+        pdf.close()
+        raise RejectedInput(path, Reason.CORRUPT, "the PDF has no pages")
+    if count > settings.max_pages:
+        pdf.close()
+        raise RejectedInput(
+            path, Reason.TOO_MANY_PAGES, f"{count} pages is more than the limit of {settings.max_pages}"
+        )
+    return pdf

@@ -1,0 +1,70 @@
+"""The narrative's outline: 第X部分 / 一、 / （一） headings with the text under them.
+
+Only short lines open a section: a numbered list item that runs on as a
+sentence (`（一）贯彻执行国家和本市有关…`) is text, not a heading.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.captions import is_page_number
+from extractors.page_content import TextLine
+from schemas.records import Section
+
+_LEVELS = (
+    (1, re.compile(r"^第[一二三四五六七八九十]+部分")),
+    (2, re.compile(r"^[一二三四五六七八九十]+、")),
+    (3, re.compile(r"^[（(][一二三四五六七八九十]+[)）]")),
+)
+_BARE_PART = re.compile(r"第[一二三四五六七八九十]+部分")
+_MAX_HEADING = 36
+_SENTENCE_END = ("。", "；", ";", "：", ":")
+_LEADER = re.compile(r"[.…·]{4,}|…{2,}")
+_CJK_END = re.compile(r"[\u4e00-\u9fff，、。；：“”（）]$")
+
+
+def heading_level(text: str) -> int | None:
+    """The outline level a line opens, or None when it is body text."""
+    if len(text) > _MAX_HEADING or text.endswith(_SENTENCE_END) or _LEADER.search(text):
+        return None
+    for level, pattern in _LEVELS:
+        if pattern.match(text):
+            return level
+    return None
+
+
+def _join(parts: list[str]) -> str:
+    out = ""
+    for part in parts:
+        if out and not (_CJK_END.search(out) or _CJK_END.search(part[:1])):
+            out += " "
+        out += part
+    return out
+
+
+def lines_to_sections(lines: list[TextLine]) -> list[Section]:
+    """Sections in reading order; text before the first heading is left out."""
+    sections: list[Section] = []
+    body: list[str] = []
+    for line in lines:
+        if is_page_number(line.text) or _LEADER.search(line.text):
+            continue
+        level = heading_level(line.text)
+        if level is not None:
+            if sections:
+                sections[-1].text = _join(body)
+            body = []
+            sections.append(Section(heading=line.text, level=level, page=line.page, text=""))
+        elif sections and not body and _BARE_PART.fullmatch(sections[-1].heading) and _is_part_name(line.text):
+            sections[-1].heading = f"{sections[-1].heading} {line.text}"
+        else:
+            body.append(line.text)
+    if sections:
+        sections[-1].text = _join(body)
+    return sections
+
+
+def _is_part_name(text: str) -> bool:
+    """`部门概况` under a bare `第一部分` line: the rest of the heading."""
+    return len(text) <= _MAX_HEADING and not text.endswith(_SENTENCE_END)

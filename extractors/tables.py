@@ -1,0 +1,136 @@
+"""Turn the raw grids of every page into the document's tables.
+
+`pages_to_tables` reads each grid's caption, names its kind, splits header
+from body and stitches a table continued on the next page into one: a grid
+with no title of its own (or the same title again) at the top of the page
+after a table, with as many columns, continues it, and a header it repeats
+is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extractors.captions import Caption, EMPTY_NOTE, read_caption_above, read_note_below
+from extractors.grid import RawTable
+from extractors.header import AMOUNT, body_rows, column_paths, header_row_count
+from extractors.page_content import PageContent, TextLine
+from extractors.table_kinds import UNKNOWN, kind_of_title, normalize_title
+from schemas.records import SourceTable
+
+# Kinds whose grids are forms (label | value) rather than header-over-columns.
+FORM_KINDS = frozenset(
+    {"department_performance", "project_performance", "special_fund_performance", "transfer_performance",
+     "final_department_performance", "final_project_performance"}
+)
+
+
+@dataclass
+class _Building:
+    """A table being assembled from one or more page grids."""
+
+    table: SourceTable
+    n_cols: int
+    header_texts: list[list[str | None]] = field(default_factory=list)
+    last_bottom: float = 0.0
+    page_height: float = 0.0
+
+
+def _lines_between(page: PageContent, top: float, bottom: float) -> list[TextLine]:
+    return [line for line in page.lines if line.top >= top - 1 and line.bottom <= bottom + 1]
+
+
+def _header_of(grid: RawTable, kind: str) -> tuple[int, list[list[str]], list[list[str | None]]]:
+    if kind in FORM_KINDS:
+        return 0, [], []
+    rows = header_row_count(grid)
+    return rows, column_paths(grid, rows), [grid.row_texts(r) for r in range(rows)]
+
+
+def _title_row(grid: RawTable) -> str | None:
+    """A title printed inside the grid as its first, full-width row."""
+    first = grid.cells[0][0]
+    if first.colspan == grid.n_cols and first.text and kind_of_title(first.text) != UNKNOWN:
+        return first.text
+    return None
+
+
+def _continues(open_: _Building | None, grid: RawTable, index: int, caption: Caption) -> bool:
+    if open_ is None or index != 0 or grid.page != open_.table.pages[-1] + 1:
+        return False
+    if abs(grid.n_cols - open_.n_cols) > 0:
+        return False
+    if caption.title is None:
+        return True
+    return open_.table.title is not None and normalize_title(caption.title) == normalize_title(open_.table.title)
+
+
+def _append_rows(building: _Building, grid: RawTable, start: int) -> None:
+    for _, texts in body_rows(grid, start):
+        building.table.rows.append(texts)
+        building.table.row_pages.append(grid.page)
+
+
+def _start_table(grid: RawTable, caption: Caption) -> _Building:
+    title = caption.title
+    skip = 0
+    if title is None and (inner := _title_row(grid)):
+        title, skip = inner, 1
+    kind = kind_of_title(title)
+    trimmed = RawTable(grid.page, grid.bbox, grid.cells[skip:], grid.engine, grid.row_tops[skip:])
+    header_rows, paths, header_texts = _header_of(trimmed, kind)
+    table = SourceTable(
+        kind=kind, title=title, unit=caption.unit, pages=[grid.page], header=paths, rows=[],
+        engine=grid.engine,
+    )
+    building = _Building(table, grid.n_cols, header_texts)
+    _append_rows(building, trimmed, header_rows)
+    return building
+
+
+def _continue_table(building: _Building, grid: RawTable) -> None:
+    repeated = [grid.row_texts(r) for r in range(min(len(building.header_texts), grid.n_rows))]
+    start = len(repeated) if repeated and repeated == building.header_texts else 0
+    if building.table.pages[-1] != grid.page:
+        building.table.pages.append(grid.page)
+    _append_rows(building, grid, start)
+
+
+def _finish(building: _Building) -> SourceTable:
+    table = building.table
+    note = table.note or ""
+    if not table.rows or (EMPTY_NOTE.search(note) and not any(_has_amount(r) for r in table.rows)):
+        table.empty = True
+        table.rows, table.row_pages = [], []
+    return table
+
+
+def _has_amount(row: list[str | None]) -> bool:
+    return any(cell and AMOUNT.match(cell) and cell not in {"0", "0.00"} for cell in row)
+
+
+def pages_to_tables(pages: list[PageContent]) -> tuple[list[SourceTable], set[int]]:
+    """All tables of the document, and the ids of the text lines they used as captions."""
+    done: list[_Building] = []
+    open_: _Building | None = None
+    used: set[int] = set()
+    for page in pages:
+        above_top = 0.0
+        for index, grid in enumerate(page.tables):
+            caption = read_caption_above(_lines_between(page, above_top, grid.bbox[1]))
+            used.update(id(line) for line in caption.used)
+            if open_ is not None and _continues(open_, grid, index, caption):
+                _continue_table(open_, grid)
+            else:
+                if open_ is not None:
+                    done.append(open_)
+                open_ = _start_table(grid, caption)
+            next_top = page.tables[index + 1].bbox[1] if index + 1 < len(page.tables) else page.height
+            note, note_lines = read_note_below(_lines_between(page, grid.bbox[3], next_top))
+            if note:
+                open_.table.note = (open_.table.note or "") + note
+                used.update(id(line) for line in note_lines)
+            above_top = grid.bbox[3]
+    if open_ is not None:
+        done.append(open_)
+    return [_finish(b) for b in done], used

@@ -1,0 +1,24 @@
+"""The library API behind the CLI: files in, `Document` out.
+
+`parse` runs extract → normalize → validate on the files of one disclosure
+(usually one PDF; a narrative and a tables PDF published apart make two).
+It is a pure function of the files' bytes, so batches can run it in parallel.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from extractors.document import extract_disclosure
+from extractors.settings import ExtractSettings
+from schemas.records import Document
+
+
+def parse(paths: Sequence[str | os.PathLike[str]], settings: ExtractSettings | None = None) -> Document:
+    """Parse the PDFs of one disclosure into a `Document`.
+
+    Raises `pipeline.errors.RejectedInput` naming the file and the reason when
+    a file is not a readable, text-bearing budget disclosure.
+    """
+    return extract_disclosure([os.fspath(p) for p in paths], settings or ExtractSettings())

@@ -1,0 +1,29 @@
+"""The `yusuan` command: a thin click group over the Python API.
+
+Each command lives in `pipeline/commands/NAME.py` and only parses options and
+calls the library; adding a command is one module plus one line here.
+"""
+
+from __future__ import annotations
+
+import click
+
+from pipeline.commands import eval as eval_cmd
+from pipeline.commands import export as export_cmd
+from pipeline.commands import ingest as ingest_cmd
+from pipeline.commands import parse as parse_cmd
+from pipeline.commands import stats as stats_cmd
+from pipeline.version import PARSER_VERSION
+
+
+@click.group()
+@click.version_option(PARSER_VERSION, prog_name="yusuan")
+def main() -> None:
+    """Turn Chinese budget and final-accounts PDFs into a queryable database."""
+
+
+main.add_command(parse_cmd.parse)
+main.add_command(eval_cmd.eval_)
+main.add_command(ingest_cmd.ingest)
+main.add_command(export_cmd.export)
+main.add_command(stats_cmd.stats)

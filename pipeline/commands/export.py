@@ -1,0 +1,63 @@
+"""`yusuan export`: documents as contract JSON, or rows as CSV / XLSX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, Any
+
+import click
+from sqlalchemy.orm import Session
+
+from db.engine import open_engine
+from db.export import WHATS, Filters, contract_objects, table_rows, write_csv, write_json, write_xlsx
+from pipeline.commands.options import db_option
+
+
+@click.command()
+@db_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True
+)
+@click.option(
+    "--what", type=click.Choice(WHATS), default="line_items", show_default=True, help="Rows for csv/xlsx."
+)
+@click.option("--year", type=int, help="Fiscal year.")
+@click.option("--region", help="Part of the region name.")
+@click.option("--department", help="Part of the department name.")
+@click.option("--code", help="Functional or economic code prefix (line items only).")
+@click.option("--sha", help="One document by sha256 (json: a single object instead of an array).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write [default: stdout]."
+)
+def export(
+    db_url: str, fmt: str, what: str, year: int | None, region: str | None, department: str | None,
+    code: str | None, sha: str | None, output: Path | None,
+) -> None:  # fmt: skip
+    """Write what the database holds: JSON per the export contract, CSV or XLSX rows."""
+    filters = Filters(year=year, region=region, department=department, code=code, sha256=sha)
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx needs -o FILE")
+    if code and (fmt == "json" or what != "line_items"):
+        raise click.UsageError("--code filters line items only (--format csv/xlsx --what line_items)")
+    engine = open_engine(db_url)
+    try:
+        with Session(engine) as session:
+            if fmt == "json":
+                with _text_output(output) as stream:
+                    found = write_json(contract_objects(session, filters), stream, single=sha is not None)
+                if sha and not found:
+                    raise click.ClickException(f"no document with sha256 {sha}")
+                return
+            columns, rows = table_rows(session, what, filters)
+            if output is not None and fmt == "xlsx":
+                write_xlsx(columns, rows, output, sheet=what)
+            else:
+                with _text_output(output) as stream:
+                    write_csv(columns, rows, stream)
+    finally:
+        engine.dispose()
+
+
+def _text_output(output: Path | None) -> IO[Any]:
+    """The -o file, or stdout (left open) when there is none."""
+    return click.open_file(str(output) if output else "-", "w", encoding="utf-8", lazy=False)

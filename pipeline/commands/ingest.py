@@ -1,0 +1,42 @@
+"""`yusuan ingest PATH...`: parse and load a batch of disclosures."""
+
+from __future__ import annotations
+
+import click
+
+from pipeline.commands.options import db_option
+from pipeline.ingest import DEFAULT_TIMEOUT, RunReport
+from pipeline.ingest import ingest as run_ingest
+
+
+def summary_lines(report: RunReport) -> list[str]:
+    lines = [f"loaded {len(report.loaded)}, skipped {len(report.skipped)}, failed {len(report.failed)}"]
+    lines += [f"  {' + '.join(f.paths)}: {f.reason}: {f.detail}" for f in report.failed]
+    return lines
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parsing processes [default: all cores]."
+)
+@click.option("--force", is_flag=True, help="Parse and replace documents that are already loaded.")
+@click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+@click.option(
+    "--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
+    help="Seconds one disclosure may take to parse before it is failed.",
+)  # fmt: skip
+def ingest(
+    paths: tuple[str, ...], db_url: str, jobs: int | None, force: bool, no_progress: bool, timeout: float
+) -> None:
+    """Load PDFs (files, folders searched recursively, globs) into the database.
+
+    Each disclosure is written in its own transaction; files already loaded
+    (same sha256, same parser version) are skipped, so an interrupted batch
+    can simply be run again. Exits 1 when any file failed.
+    """
+    report = run_ingest(paths, db_url, jobs=jobs, force=force, progress=not no_progress, timeout=timeout)
+    click.echo("\n".join(summary_lines(report)))
+    if not report.ok:
+        raise SystemExit(1)

@@ -1,0 +1,30 @@
+"""`yusuan parse FILE.pdf [MORE.pdf]`: print one disclosure as contract JSON."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from extractors.settings import ENGINES, ExtractSettings
+from pipeline.api import parse as parse_files
+from pipeline.errors import RejectedInput
+from schemas.contract import dumps
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--engine", type=click.Choice(ENGINES), default="pdfplumber", show_default=True,
+              help="Table finder; camelot stays the fallback on pages pdfplumber misses.")
+def parse(files: tuple[str, ...], engine: str) -> None:
+    """Parse the PDF(s) of ONE disclosure and print the export-contract JSON.
+
+    Give two files when a disclosure is published as a narrative PDF and a
+    tables PDF; they are parsed as one document.
+    """
+    try:
+        document = parse_files(list(files), ExtractSettings(engine=engine))
+    except RejectedInput as exc:
+        click.echo(f"yusuan: refused {exc.path}: {exc.reason.value}: {exc.detail}", err=True)
+        sys.exit(2)
+    click.echo(dumps(document))

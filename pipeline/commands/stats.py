@@ -1,0 +1,47 @@
+"""`yusuan stats`: what the database holds."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+from sqlalchemy.orm import Session
+
+from db.engine import open_engine
+from db.stats import summarize
+from pipeline.commands.options import db_option
+
+
+def _group_lines(title: str, groups: list[dict[str, Any]]) -> list[str]:
+    lines = [f"{title}:"]
+    for group in groups:
+        *keys, count = group.values()
+        lines.append(f"  {' / '.join('-' if k is None else str(k) for k in keys):40} {count:>8}")
+    return lines
+
+
+def render(summary: dict[str, Any]) -> str:
+    """The summary as text for a terminal."""
+    lines = [f"documents: {summary['documents']}"]
+    lines += _group_lines("by fiscal year", summary["by_year"])
+    lines += _group_lines("by region", summary["by_region"])
+    lines += _group_lines("by kind / level", summary["by_kind"])
+    lines += ["rows:"] + [f"  {name:40} {count:>8}" for name, count in summary["rows"].items()]
+    lines += _group_lines("failed checks by rule", summary["failed_checks"])
+    lines.append(f"failed ingests: {len(summary['failed_ingests'])}")
+    lines += [f"  {f['path']}: {f['reason']}: {f['detail']}" for f in summary["failed_ingests"]]
+    return "\n".join(lines)
+
+
+@click.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def stats(db_url: str, as_json: bool) -> None:
+    """Summarize the database: documents by year, region and kind, rows per table,
+    failed checks, and files whose last ingest failed."""
+    engine = open_engine(db_url)
+    with Session(engine) as session:
+        summary = summarize(session)
+    engine.dispose()
+    click.echo(json.dumps(summary, ensure_ascii=False, indent=2) if as_json else render(summary))
