@@ -20,6 +20,8 @@ _ORDINAL_ONLY = re.compile(r"^(附件\d*|附表\d*|表[0-9一二三四五六七�
 _LABEL = re.compile(r"^(编制部门|编制单位|部门名称|单位名称|单位|部门|预算单位)[:：]")
 _YEAR_LINE = re.compile(r"^[（(]?\s*\d{4}\s*年度?\s*[)）]?$")
 _PREFIX = re.compile(r"^(附件\d*[:：]?|附表\d*[:：]?|表[0-9一二三四五六七八九十\-－]+[:：]?|(公开|预算)\d+表)")
+_SENTENCE_END = ("。", "；", "：", ":", "！")
+_HEADING = re.compile(r"^([（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d+\s*页?)?[-—–－\s]*$")
 
 
@@ -42,24 +44,54 @@ def clean_title(text: str) -> str:
     return _PREFIX.sub("", text).strip(" ：:")
 
 
-def read_caption_above(lines: list[TextLine]) -> Caption:
-    """Title and unit from the lines between the previous table and this one."""
+def is_caption_text(text: str) -> bool:
+    """A line that belongs to a table's caption: title, unit, ordinal, label or year."""
+    return bool(
+        is_table_title(text) or UNIT.search(text) or _ORDINAL_ONLY.match(text)
+        or _LABEL.match(text) or _YEAR_LINE.match(text)
+    )
+
+
+def read_caption(texts: list[str]) -> tuple[Caption, list[int]]:
+    """Title and unit from caption lines (top-down), and which of them were used."""
     caption = Caption()
-    for line in reversed(lines):
-        unit = UNIT.search(line.text)
+    used: list[int] = []
+    for index in reversed(range(len(texts))):
+        text = texts[index]
+        unit = UNIT.search(text)
         if unit and caption.unit is None:
             caption.unit = unit.group(1)
-            caption.used.append(line)
+        elif caption.title is None and is_table_title(text):
+            caption.title = clean_title(text)
+        elif _ORDINAL_ONLY.match(text) or _LABEL.match(text) or _YEAR_LINE.match(text):
+            pass
+        elif caption.title is None and text.endswith("表") and len(text) > 3:
+            caption.title = clean_title(text)
+        else:
             continue
-        if caption.title is None and is_table_title(line.text):
-            caption.title = clean_title(line.text)
-            caption.used.append(line)
-            continue
-        if _ORDINAL_ONLY.match(line.text) or _LABEL.match(line.text) or _YEAR_LINE.match(line.text):
-            caption.used.append(line)
-        elif caption.title is None and line.text.endswith("表") and len(line.text) > 3:
-            caption.title = clean_title(line.text)
-            caption.used.append(line)
+        used.append(index)
+    return caption, used
+
+
+def read_caption_above(lines: list[TextLine]) -> Caption:
+    """Title and unit from the lines between the previous table and this one.
+
+    A title too long for one line wraps onto the next in the same type size;
+    the line above the title line is joined to it when it reads that way.
+    """
+    caption, used = read_caption([line.text for line in lines])
+    caption.used = [lines[i] for i in used]
+    title_at = next((i for i in used if caption.title and clean_title(lines[i].text) == caption.title), None)
+    if caption.title and title_at:
+        above, line = lines[title_at - 1], lines[title_at]
+        wraps = (
+            title_at - 1 not in used and abs(above.size - line.size) < 0.5
+            and line.top - above.bottom < line.size and not above.text.endswith(_SENTENCE_END)
+            and not is_caption_text(above.text) and not _HEADING.match(above.text)
+        )
+        if wraps:
+            caption.title = clean_title(above.text + line.text)
+            caption.used.append(above)
     return caption
 
 

@@ -14,6 +14,8 @@ from typing import Any
 from extractors.cell_text import clean_text
 
 _TOLERANCE = 1.0
+# Ruled frames leave empty slivers of cells along their edges; they are no columns.
+_SLIVER = 12.0
 
 
 @dataclass(eq=False)
@@ -53,6 +55,23 @@ class RawTable:
     def row_texts(self, row: int) -> list[str | None]:
         return [self.text_at(row, c) for c in range(self.n_cols)]
 
+    def without_top_rows(self, count: int) -> RawTable:
+        """The grid below its first `count` rows (caption rows inside a frame)."""
+        if count == 0:
+            return self
+        moved: dict[int, Cell] = {}
+        cells = []
+        for row in self.cells[count:]:
+            new_row = []
+            for cell in row:
+                if id(cell) not in moved:
+                    top = max(cell.row - count, 0)
+                    span = cell.row + cell.rowspan - count - top
+                    moved[id(cell)] = Cell(cell.text, top, cell.col, span, cell.colspan)
+                new_row.append(moved[id(cell)])
+            cells.append(new_row)
+        return RawTable(self.page, self.bbox, cells, self.engine, self.row_tops[count:])
+
 
 def _boundaries(values: list[float]) -> list[float]:
     out: list[float] = []
@@ -70,6 +89,7 @@ def boxes_to_grid(
     boxes: list[tuple[tuple[float, float, float, float], str | None]], page: int, engine: str
 ) -> RawTable | None:
     """Turn (bbox, text) cell boxes into a grid with spans; None when empty."""
+    boxes = [(b, t) for b, t in boxes if (t and t.strip()) or b[2] - b[0] >= _SLIVER]
     if not boxes:
         return None
     xs = _boundaries([b[0] for b, _ in boxes])

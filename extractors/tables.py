@@ -11,11 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extractors.captions import Caption, EMPTY_NOTE, read_caption_above, read_note_below
+from extractors.captions import (
+    EMPTY_NOTE,
+    Caption,
+    is_caption_text,
+    read_caption,
+    read_caption_above,
+    read_note_below,
+)
 from extractors.grid import RawTable
 from extractors.header import AMOUNT, body_rows, column_paths, header_row_count
 from extractors.page_content import PageContent, TextLine
-from extractors.table_kinds import UNKNOWN, kind_of_title, normalize_title
+from extractors.table_kinds import kind_of_title, normalize_title
 from schemas.records import SourceTable
 
 # Kinds whose grids are forms (label | value) rather than header-over-columns.
@@ -23,6 +30,9 @@ FORM_KINDS = frozenset(
     {"department_performance", "project_performance", "special_fund_performance", "transfer_performance",
      "final_department_performance", "final_project_performance"}
 )
+
+
+_MAX_INNER_CAPTION_ROWS = 4
 
 
 @dataclass
@@ -47,22 +57,29 @@ def _header_of(grid: RawTable, kind: str) -> tuple[int, list[list[str]], list[li
     return rows, column_paths(grid, rows), [grid.row_texts(r) for r in range(rows)]
 
 
-def _title_row(grid: RawTable) -> str | None:
-    """A title printed inside the grid as its first, full-width row."""
-    first = grid.cells[0][0]
-    if first.colspan == grid.n_cols and first.text and kind_of_title(first.text) != UNKNOWN:
-        return first.text
-    return None
+def _inner_caption(grid: RawTable) -> tuple[Caption, int]:
+    """Title and unit printed inside the grid's frame, above its header."""
+    texts: list[str] = []
+    for r in range(min(grid.n_rows, _MAX_INNER_CAPTION_ROWS)):
+        filled = [t for t in grid.row_texts(r) if t]
+        if filled and not all(is_caption_text(t) for t in filled):
+            break
+        texts.append(" ".join(filled))
+    caption, _ = read_caption(texts)
+    return caption, len(texts) if caption.title or caption.unit else 0
 
 
 def _continues(open_: _Building | None, grid: RawTable, index: int, caption: Caption) -> bool:
+    """Whether `grid` carries on the table still open from the page before."""
     if open_ is None or index != 0 or grid.page != open_.table.pages[-1] + 1:
         return False
     if abs(grid.n_cols - open_.n_cols) > 0:
         return False
     if caption.title is None:
         return True
-    return open_.table.title is not None and normalize_title(caption.title) == normalize_title(open_.table.title)
+    # A form (one per project) repeating its title is the next form, not a continuation.
+    same = open_.table.title is not None and normalize_title(caption.title) == normalize_title(open_.table.title)
+    return same and open_.table.kind not in FORM_KINDS
 
 
 def _append_rows(building: _Building, grid: RawTable, start: int) -> None:
@@ -72,19 +89,14 @@ def _append_rows(building: _Building, grid: RawTable, start: int) -> None:
 
 
 def _start_table(grid: RawTable, caption: Caption) -> _Building:
-    title = caption.title
-    skip = 0
-    if title is None and (inner := _title_row(grid)):
-        title, skip = inner, 1
-    kind = kind_of_title(title)
-    trimmed = RawTable(grid.page, grid.bbox, grid.cells[skip:], grid.engine, grid.row_tops[skip:])
-    header_rows, paths, header_texts = _header_of(trimmed, kind)
+    kind = kind_of_title(caption.title)
+    header_rows, paths, header_texts = _header_of(grid, kind)
     table = SourceTable(
-        kind=kind, title=title, unit=caption.unit, pages=[grid.page], header=paths, rows=[],
+        kind=kind, title=caption.title, unit=caption.unit, pages=[grid.page], header=paths, rows=[],
         engine=grid.engine,
     )
     building = _Building(table, grid.n_cols, header_texts)
-    _append_rows(building, trimmed, header_rows)
+    _append_rows(building, grid, header_rows)
     return building
 
 
@@ -119,6 +131,10 @@ def pages_to_tables(pages: list[PageContent]) -> tuple[list[SourceTable], set[in
         for index, grid in enumerate(page.tables):
             caption = read_caption_above(_lines_between(page, above_top, grid.bbox[1]))
             used.update(id(line) for line in caption.used)
+            inner, skip = _inner_caption(grid)
+            grid = grid.without_top_rows(skip)
+            caption.title = caption.title or inner.title
+            caption.unit = caption.unit or inner.unit
             if open_ is not None and _continues(open_, grid, index, caption):
                 _continue_table(open_, grid)
             else:
