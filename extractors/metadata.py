@@ -108,13 +108,17 @@ def _published(pages: list[PageContent]) -> date | None:
     return None
 
 
+def _region(text: str | None) -> str:
+    """The place a title or department name starts with (上海市普陀区, 河南省新乡市)."""
+    found = _REGION.match(text or "")
+    return found.group(1) if found else ""
+
+
 def read_metadata(pages: list[PageContent]) -> Metadata:
     """Metadata from the pages of one disclosure (narrative first)."""
     title, cover = _title(pages)
     department = _department(cover, pages, title)
-    region_source = department or title or ""
-    region_match = _REGION.match(region_source)
-    region = region_match.group(1) if region_match and region_match.group(1) else None
+    region = max((_region(text) for text in (title, department)), key=len) or None
     kind_text = (title or "") + "".join(line.text for p in pages[:_SCAN_PAGES] for line in p.lines)
     doc_kind = "final_accounts" if "决算" in (title or "") else "budget" if "预算" in (title or "") else (
         "final_accounts" if "决算" in kind_text else "budget" if "预算" in kind_text else None

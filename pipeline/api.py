@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from extractors.document import extract_disclosure
 from extractors.settings import ExtractSettings
+from pipeline.normalize import normalize
 from schemas.records import Document
 
 
@@ -21,4 +22,5 @@ def parse(paths: Sequence[str | os.PathLike[str]], settings: ExtractSettings | N
     Raises `pipeline.errors.RejectedInput` naming the file and the reason when
     a file is not a readable, text-bearing budget disclosure.
     """
-    return extract_disclosure([os.fspath(p) for p in paths], settings or ExtractSettings())
+    document = extract_disclosure([os.fspath(p) for p in paths], settings or ExtractSettings())
+    return normalize(document)

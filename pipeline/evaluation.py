@@ -149,7 +149,8 @@ def _score_tables(score: DocumentScore, parsed: Document, truth: list[dict[str, 
 def _record_keys(kind: str, records: Iterable[dict[str, Any]]) -> list[tuple[Any, ...]]:
     if kind == "line_items":
         return [(r["table_kind"], _squash(r["row_label"]), "/".join(_squash(p) for p in r["column_path"]),
-                 _decimal(r["amount"])) for r in records]
+                 _decimal(r["amount"]), r.get("measure"), r.get("functional_code"), r.get("economic_code"))
+                for r in records]
     if kind == "projects":
         return [(_squash(r["name"]), _decimal(r.get("amount")), _decimal(r.get("previous_amount")),
                  r.get("start"), r.get("end")) for r in records]

@@ -1,0 +1,100 @@
+"""Find a row's classification codes, however the table prints them.
+
+Codes come split over 类/款/项 cells (`201 | 32 | 01`), joined (`2013201`),
+prefixed to names (`50501-工资福利支出 30102-津贴补贴`), or not at all (an
+indented or ordinal name: `一、一般公共服务`, then `行政运行` under the
+款 above it). The leading digit says the system: 2 functional, 3 the
+departmental economic set, 5 the government economic set. A printed code is
+kept even when the year's codebook lacks it: the checks report it, the
+normalizer never invents a replacement.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.codebook import Code, Codebook, split_prefixed
+
+SYSTEM_BY_DIGIT = {"2": "functional", "3": "economic_department", "5": "economic_government"}
+_DIGITS = re.compile(r"^\d+$")
+
+
+@dataclass
+class ResolvedCode:
+    code: str
+    name: str
+    known: bool
+
+
+@dataclass
+class RowCodes:
+    """The codes of one row, by system."""
+
+    by_system: dict[str, ResolvedCode] = field(default_factory=dict)
+
+    def get(self, system: str) -> ResolvedCode | None:
+        return self.by_system.get(system)
+
+    def __bool__(self) -> bool:
+        return bool(self.by_system)
+
+
+class CodeResolver:
+    """Resolves the rows of one table side in order, remembering the 类 and 款 above."""
+
+    def __init__(self, year: int | None, default_system: str) -> None:
+        self.year = year
+        self.default_system = default_system
+        self._parents: dict[str, list[str]] = {}
+
+    def _book(self, system: str) -> Codebook:
+        return Codebook.load(system, self.year)
+
+    def _remember(self, system: str, code: str) -> None:
+        chain = [c for c in self._parents.get(system, []) if code.startswith(c) and c != code]
+        self._parents[system] = [*chain, code]
+
+    def _printed(self, system: str, code: str, name: str) -> ResolvedCode:
+        book = self._book(system)
+        found = book.get(code)
+        self._remember(system, code)
+        if found is not None:
+            return ResolvedCode(code, found.name, True)
+        return ResolvedCode(code, book.canonical_name(name) if name else "", False)
+
+    def _by_name(self, name: str) -> ResolvedCode | None:
+        system = self.default_system
+        book = self._book(system)
+        found: Code | None = None
+        for parent in reversed(self._parents.get(system, [])):
+            found = book.find(name, parent=parent)
+            if found is not None:
+                break
+        found = found or book.find(name)
+        if found is None:
+            return None
+        self._remember(system, found.code)
+        return ResolvedCode(found.code, found.name, True)
+
+    def resolve(self, code_cells: list[str], labels: list[str]) -> RowCodes:
+        """Codes of one row from its code cells and its name cells."""
+        out = RowCodes()
+        digits = "".join(c.strip() for c in code_cells if c and c.strip())
+        name = labels[-1] if labels else ""
+        if digits and _DIGITS.match(digits) and (system := SYSTEM_BY_DIGIT.get(digits[0])):
+            out.by_system[system] = self._printed(system, digits, name)
+        for label in labels:
+            for code, printed_name in split_prefixed(label):
+                if (system := SYSTEM_BY_DIGIT.get(code[0])) and system not in out.by_system:
+                    out.by_system[system] = self._printed(system, code, printed_name)
+        if not out and name and not code_cells_present(code_cells):
+            resolved = self._by_name(name)
+            if resolved is not None:
+                out.by_system[self.default_system] = resolved
+        return out
+
+
+def code_cells_present(code_cells: list[str]) -> bool:
+    """True when the row prints something in its code columns (a code or text)."""
+    return any(c and c.strip() for c in code_cells)

@@ -1,0 +1,113 @@
+"""Financial tables to line items: one exact amount per printed number.
+
+Each column gets a role from its header and its cells (classification code,
+name, amount, or an identifier to skip). A table printing income and
+expenditure side by side has two sides; a number takes the name and codes of
+its own side. Values are placed by column, never by reading order, so an
+empty cell stays empty and a shifted cell stays where it was printed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.amounts import parse_amount, to_yuan
+from pipeline.codes import CodeResolver, code_cells_present
+from pipeline.measures import measure_of
+from schemas.records import LineItem, SourceTable
+
+LINE_ITEM_KINDS = frozenset({
+    "overview", "department_income", "department_expenditure", "appropriation_overview",
+    "general_budget_expenditure", "economic_summary", "general_budget_basic", "basic_expenditure",
+    "three_public", "fund_budget_expenditure", "state_capital_expenditure", "project_expenditure",
+    "operating_costs", "carryover_expenditure", "government_procurement", "purchase_of_services",
+})
+ECONOMIC_KINDS = frozenset({"economic_summary", "general_budget_basic", "basic_expenditure",
+                            "final_general_budget_basic"})
+_CODE_HEADER = re.compile(r"^(类|款|项|科目编码|.*分类科目编码|.*科目代码|功能科目编码|经济科目编码|编码)$")
+_SKIP_HEADER = re.compile(r"(单位代码|单位编码|项目编码|项目代码|序号)$")
+_NONE_MARKS = frozenset({"-", "—", "——", "/", "无", "－"})
+_TOTAL = re.compile(r"(合\s*计|总\s*计|共\s*计|小\s*计)")
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    role: str  # "code" | "skip" | "label" | "amount"
+    side: int
+    path: list[str]
+
+
+def has_line_items(kind: str) -> bool:
+    return kind in LINE_ITEM_KINDS or kind.startswith("final_") and "performance" not in kind
+
+
+def _role(path: list[str], values: list[str]) -> str:
+    leaf = re.sub(r"\s", "", path[-1]) if path else ""
+    if _CODE_HEADER.match(leaf):
+        return "code"
+    if _SKIP_HEADER.search(leaf):
+        return "skip"
+    filled = [v for v in values if v and v not in _NONE_MARKS]
+    if any(parse_amount(v) is None for v in filled):
+        return "label"
+    return "amount"
+
+
+def table_columns(table: SourceTable) -> list[Column]:
+    """Every column with its role and the side of the table it stands on."""
+    width = max([len(table.header), *(len(r) for r in table.rows)], default=0)
+    columns: list[Column] = []
+    side, seen_amount = 0, False
+    for index in range(width):
+        path = table.header[index] if index < len(table.header) else []
+        role = _role(path, [r[index] if index < len(r) else None for r in table.rows])
+        if role in ("label", "code") and seen_amount:
+            side, seen_amount = side + 1, False
+        seen_amount = seen_amount or role == "amount"
+        columns.append(Column(index, role, side, path))
+    return columns
+
+
+def _cell(row: list[str | None], index: int) -> str:
+    return (row[index] or "") if index < len(row) else ""
+
+
+def table_to_line_items(table: SourceTable, table_index: int, year: int | None) -> list[LineItem]:
+    """Line items of one financial table, in row then column order."""
+    columns = table_columns(table)
+    sides = sorted({c.side for c in columns})
+    system = "economic_department" if table.kind in ECONOMIC_KINDS else "functional"
+    resolvers = {side: CodeResolver(year, system) for side in sides}
+    has_codes = {side: any(c.role == "code" for c in columns if c.side == side) for side in sides}
+    items: list[LineItem] = []
+    for row_index, row in enumerate(table.rows):
+        page = table.row_pages[row_index] if row_index < len(table.row_pages) else table.page
+        for side in sides:
+            mine = [c for c in columns if c.side == side]
+            labels = [t for c in mine if c.role == "label" and (t := _cell(row, c.index))]
+            code_cells = [_cell(row, c.index) for c in mine if c.role == "code"]
+            amounts = [(c, v) for c in mine if c.role == "amount" and (v := parse_amount(_cell(row, c.index))) is not None]
+            if not amounts:
+                continue
+            codes = resolvers[side].resolve(code_cells, labels)
+            label = labels[-1] if labels else ""
+            is_total = bool(_TOTAL.search(label)) or (has_codes[side] and not code_cells_present(code_cells))
+            functional = codes.get("functional")
+            economic = codes.get("economic_department")
+            government = codes.get("economic_government")
+            for column, value in amounts:
+                items.append(LineItem(
+                    table_kind=table.kind, table_index=table_index, row_index=row_index, page=page,
+                    row_label=label, column_path=list(column.path),
+                    amount=to_yuan(value, table.unit), amount_source=_cell(row, column.index),
+                    unit_source=table.unit, measure=measure_of(column.path),
+                    functional_code=functional.code if functional else None,
+                    functional_name=functional.name if functional else None,
+                    economic_code=economic.code if economic else (government.code if government else None),
+                    economic_name=economic.name if economic else (government.name if government else None),
+                    government_economic_code=government.code if government else None,
+                    is_total=is_total,
+                ))
+    return items

@@ -1,0 +1,69 @@
+"""Column paths to the contract's measure keys, from the vocabulary in vocab/measures.toml."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+_NOISE = re.compile(r"[\s\"'“”‘’]")
+
+
+@dataclass(frozen=True)
+class MeasureVocabulary:
+    terms: tuple[tuple[str, str], ...]  # longest term first
+    generic: frozenset[str]
+    prefixes: tuple[tuple[str, str], ...]
+
+
+@cache
+def vocabulary() -> MeasureVocabulary:
+    text = resources.files("pipeline").joinpath("vocab/measures.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    unknown = set(data) - {"terms", "generic", "prefixes"}
+    if unknown:
+        raise ValueError(f"measures.toml: unknown sections {sorted(unknown)}")
+    return MeasureVocabulary(
+        terms=tuple(sorted(data["terms"].items(), key=lambda kv: -len(kv[0]))),
+        generic=frozenset(data["generic"]["leaves"]),
+        prefixes=tuple(sorted(data["prefixes"].items(), key=lambda kv: -len(kv[0]))),
+    )
+
+
+def _term(text: str, pairs: tuple[tuple[str, str], ...]) -> str | None:
+    return next((value for term, value in pairs if term in text), None)
+
+
+def _generic(element: str) -> bool:
+    """A leaf such as 小计 or 2022年预算数 that means "all of the parent"."""
+    return any(element.endswith(leaf) for leaf in vocabulary().generic)
+
+
+def measure_of(path: list[str]) -> str | None:
+    """The measure a column path names, or None when no term fits.
+
+    A generic leaf (小计, 预算数) inherits its parent's measure; a specific leaf
+    with no term (其中：财政拨款) names none. Carried-over, prior-year and
+    change ancestors prefix the measure (`carryover.basic.total`).
+    """
+    vocab = vocabulary()
+    elements = [_NOISE.sub("", p) for p in path]
+    measure, found_at = None, len(elements)
+    for index in reversed(range(len(elements))):
+        element = elements[index]
+        measure = _term(element, vocab.terms)
+        if measure:
+            found_at = index
+            break
+        if not _generic(element) and index == len(elements) - 1 and not _term(element, vocab.prefixes):
+            return None
+    prefix = next(
+        (p for i, e in enumerate(elements) if i != found_at and (p := _term(e, vocab.prefixes))), ""
+    )
+    if measure is None:
+        return f"{prefix}total" if prefix or (elements and _generic(elements[-1])) else None
+    if prefix == "carryover." and measure.startswith("income."):
+        return "income.carryover"
+    return prefix + measure
