@@ -6,14 +6,28 @@ with line items, 三公, projects, indicators and facts filled in.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from pipeline.line_items import has_line_items, table_to_line_items
+from pipeline.performance import INDICATOR_KINDS, PROJECT_KINDS, table_to_indicators, table_to_project
+from pipeline.three_public import items_to_three_public
 from schemas.records import Document
 
 
 def normalize(document: Document) -> Document:
     """Fill every record the contract asks for from the document's tables and text."""
     year = document.meta.fiscal_year
+    units = Counter(t.unit for t in document.tables if t.unit)
+    default_unit = units.most_common(1)[0][0] if units else None
     for index, table in enumerate(document.tables):
-        if has_line_items(table.kind) and not table.empty:
+        if table.empty:
+            continue
+        if has_line_items(table.kind):
             document.line_items.extend(table_to_line_items(table, index, year))
+        project = table_to_project(table, default_unit) if table.kind in PROJECT_KINDS else None
+        if project is not None:
+            document.projects.append(project)
+        if table.kind in INDICATOR_KINDS:
+            document.indicators.extend(table_to_indicators(table, project.name if project else None))
+    document.three_public = items_to_three_public(document.line_items)
     return document

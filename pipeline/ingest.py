@@ -1,0 +1,229 @@
+"""Batch ingest: files, folders and globs in; whole documents in the database out.
+
+The parent process hashes each disclosure and skips what is already loaded,
+worker processes parse the rest (`pipeline.parse_pool`), and the parent
+writes each document in its own transaction as its parse arrives. Killing
+the batch therefore leaves only whole documents, and running it again
+finishes the rest. Every attempt, good or bad, is a row in `ingest_runs`.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+from tqdm import tqdm
+
+from db.engine import DEFAULT_URL, open_engine
+from db.loader import is_newer, load
+from db.models import DocumentRow, IngestRunRow
+from pipeline.fingerprint import disclosure_sha256
+from pipeline.parse_pool import Parsed, ParseFn, parse_in_pool
+from pipeline.version import PARSER_VERSION
+
+DEFAULT_TIMEOUT = 600.0
+"""Seconds one disclosure may take to parse before its worker is killed."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A disclosure that was not loaded, and why (a `pipeline.errors.Reason` value or
+    `error`, `timeout`, `worker_died`, `not_found`, `unreadable`, `load_error`)."""
+
+    paths: tuple[str, ...]
+    reason: str
+    detail: str
+
+
+@dataclass
+class RunReport:
+    """What one `ingest` call did, disclosure by disclosure."""
+
+    run_id: str
+    loaded: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[str]]:
+    """Files as given, folders searched recursively for *.pdf, globs expanded.
+
+    Returns the files in a stable order without repeats, and the arguments
+    that matched nothing.
+    """
+    files: dict[Path, None] = {}
+    missing: list[str] = []
+    for arg in (os.fspath(p) for p in paths):
+        matches = sorted(glob.glob(arg, recursive=True)) if glob.has_magic(arg) else [arg]
+        found = False
+        for match in map(Path, matches):
+            if match.is_dir():
+                pdfs = sorted(p for p in match.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+                files.update(dict.fromkeys(pdfs))
+                found = found or bool(pdfs)
+            elif match.is_file():
+                files[match] = None
+                found = True
+        if not found:
+            missing.append(arg)
+    return list(files), missing
+
+
+def group_disclosures(files: list[Path]) -> list[list[Path]]:
+    """The files of each disclosure, together (a narrative PDF with its tables PDF).
+
+    Uses `pipeline.grouping.group_disclosures` when that module exists;
+    until then each file is a disclosure of its own.
+    """
+    try:
+        from pipeline.grouping import group_disclosures as grouper  # type: ignore[import-not-found]
+    except ModuleNotFoundError as exc:
+        if exc.name != "pipeline.grouping":
+            raise
+        return [[f] for f in files]
+    groups: list[list[Path]] = grouper(files)
+    return groups
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    paths: tuple[str, ...]
+    sha256: str | None
+    started: datetime
+
+    @property
+    def label(self) -> str:
+        return " + ".join(self.paths)
+
+
+class _Batch:
+    """The parent's side of a run: decides, writes and reports."""
+
+    def __init__(self, engine: Engine, force: bool) -> None:
+        self.engine, self.force = engine, force
+        self.report = RunReport(run_id=uuid.uuid4().hex)
+
+    def _log(
+        self, session: Session, attempt: _Attempt, status: str, reason: str | None = None,
+        detail: str | None = None, version: str = PARSER_VERSION, document_id: int | None = None,
+    ) -> None:  # fmt: skip
+        rows = [
+            {
+                "run_id": self.report.run_id,
+                "path": path,
+                "sha256": attempt.sha256,
+                "status": status,
+                "reason": reason,
+                "detail": detail,
+                "parser_version": version,
+                "document_id": document_id,
+                "started_at": attempt.started,
+                "finished_at": _now(),
+            }  # fmt: skip
+            for path in attempt.paths
+        ]
+        session.execute(insert(IngestRunRow), rows)
+
+    def fail(self, attempt: _Attempt, reason: str, detail: str) -> None:
+        with Session(self.engine) as session, session.begin():
+            self._log(session, attempt, "failed", reason, detail)
+        self.report.failed.append(Failure(attempt.paths, reason, detail))
+
+    def already_loaded(self, attempt: _Attempt) -> bool:
+        """Skip before parsing: same sha256, loaded by this parser version or a newer one."""
+        if self.force:
+            return False
+        with Session(self.engine) as session, session.begin():
+            stored = session.scalar(
+                select(DocumentRow.parser_version).where(DocumentRow.sha256 == attempt.sha256)
+            )
+            if stored is None or is_newer(PARSER_VERSION, stored):
+                return False
+            self._log(session, attempt, "skipped", detail="already loaded", version=stored)
+        self.report.skipped.append(attempt.label)
+        return True
+
+    def store(self, attempt: _Attempt, parsed: Parsed) -> None:
+        """Write a parse: the document and its log rows in one transaction."""
+        doc = parsed.document
+        if doc is None:
+            self.fail(attempt, parsed.reason or "error", parsed.detail or "")
+            return
+        attempt = _Attempt(attempt.paths, doc.meta.sha256, attempt.started)
+        try:
+            with Session(self.engine) as session, session.begin():
+                outcome = load(session, doc, self.force)
+                status = "skipped" if outcome.status == "skipped" else "loaded"
+                self._log(
+                    session, attempt, status, version=doc.meta.parser_version, document_id=outcome.document_id
+                )
+        except SQLAlchemyError as exc:
+            self.fail(attempt, "load_error", f"{type(exc).__name__}: {exc}".splitlines()[0])
+            return
+        (self.report.skipped if status == "skipped" else self.report.loaded).append(attempt.label)
+
+
+def ingest(
+    paths: Sequence[str | os.PathLike[str]],
+    db_url: str = DEFAULT_URL,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: bool = True,
+    parse_fn: ParseFn | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> RunReport:
+    """Parse and load every disclosure under `paths` into the database at `db_url`.
+
+    `jobs` worker processes parse in parallel (default: all cores). `parse_fn`
+    replaces `pipeline.api.parse`; it must be importable by name (a module-level
+    function) because it runs in the workers.
+    """
+    if parse_fn is None:
+        from pipeline.api import parse
+
+        parse_fn = parse
+    files, missing = expand_paths(paths)
+    engine = open_engine(db_url)
+    batch = _Batch(engine, force)
+    for arg in missing:
+        batch.fail(_Attempt((arg,), None, _now()), "not_found", "no such file, or no PDF in that folder")
+    groups = group_disclosures(files)
+    bar = tqdm(total=len(groups), unit="doc", file=sys.stderr, disable=not progress, dynamic_ncols=True)
+    try:
+        todo: list[tuple[_Attempt, list[str]]] = []
+        for group in groups:
+            names = [str(p) for p in group]
+            try:
+                attempt = _Attempt(tuple(names), disclosure_sha256(group), _now())
+            except OSError as exc:
+                batch.fail(_Attempt(tuple(names), None, _now()), "unreadable", str(exc))
+                bar.update()
+                continue
+            if batch.already_loaded(attempt):
+                bar.update()
+            else:
+                todo.append((attempt, names))
+        for attempt, parsed in parse_in_pool(todo, parse_fn, jobs or os.cpu_count() or 1, timeout):
+            batch.store(attempt, parsed)
+            bar.update()
+    finally:
+        bar.close()
+        engine.dispose()
+    return batch.report

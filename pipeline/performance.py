@@ -1,0 +1,158 @@
+"""Performance tables to indicators, and project forms to projects.
+
+A performance table is a form: label cells (项目名称, 项目本年度金额 …) with
+their values to the right, then an indicator block under a row naming
+一级指标 / 二级指标 / 三级指标 / 指标值. Merged level cells carry down.
+Rows printed one cell off (the seed's last rows) are read by where their
+target value stands, not by the header's column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pipeline.amounts import parse_amount, to_yuan
+from pipeline.targets import looks_like_target, parse_target
+from schemas.records import Indicator, Project, SourceTable
+
+PROJECT_KINDS = frozenset({"project_performance"})
+INDICATOR_KINDS = frozenset({"department_performance", "project_performance"})
+_LEVEL1 = re.compile(r"^一级指标")
+_LEVEL2 = re.compile(r"^二级指标")
+_LEVEL3 = re.compile(r"^三级指标")
+_TARGET = re.compile(r"(指标值|目标值)")
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_UNIT_COL = re.compile(r"(度量单位|计量单位)")
+_PROJECT_FIELDS = {
+    "name": ("项目名称",),
+    "unit_code": ("单位编码", "单位代码"),
+    "purpose": ("资金用途",),
+    "manager": ("项目负责人",),
+    "start": ("开始时间", "起始时间"),
+    "end": ("结束时间", "截止时间"),
+    "amount": ("项目本年度金额", "本年度金额", "年度预算", "本年预算数", "项目资金", "年度资金总额"),
+    "previous_amount": ("项目上年度金额", "上年度金额"),
+}
+
+
+@dataclass(frozen=True)
+class IndicatorColumns:
+    header_row: int
+    level1: int
+    level2: int
+    level3: int
+    target: int
+    unit: int | None
+
+
+def _squash(text: str | None) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def find_indicator_columns(table: SourceTable) -> IndicatorColumns | None:
+    """Where the indicator block starts and which column holds what."""
+    for index, row in enumerate(table.rows):
+        cells = [_squash(_plain(c)) for c in row]
+        def col(pattern: re.Pattern[str]) -> int | None:
+            return next((i for i, c in enumerate(cells) if pattern.search(c)), None)
+        l1, l2, l3, target = col(_LEVEL1), col(_LEVEL2), col(_LEVEL3), col(_TARGET)
+        if l3 is not None and target is not None and l2 is not None:
+            return IndicatorColumns(index, l1 if l1 is not None else l2, l2, l3, target, col(_UNIT_COL))
+    return None
+
+
+def _plain(text: str | None) -> str | None:
+    """Cell text without the HTML paragraph tags some exporters print literally."""
+    return _TAG.sub("", text).strip() or None if text else None
+
+
+def _cell(row: list[str | None], index: int) -> str | None:
+    return _plain(row[index]) if 0 <= index < len(row) else None
+
+
+def table_to_indicators(table: SourceTable, project: str | None) -> list[Indicator]:
+    """Indicators of one performance table, levels carried down merged cells."""
+    cols = find_indicator_columns(table)
+    if cols is None:
+        return []
+    scope = "project" if project is not None else "department"
+    level1 = level2 = None
+    out: list[Indicator] = []
+    for row_index in range(cols.header_row + 1, len(table.rows)):
+        row = table.rows[row_index]
+        # Find where the target stands: normally in its column, one off in shifted rows.
+        at = cols.target
+        if not looks_like_target(_cell(row, at)):
+            for candidate in (cols.target + 1, cols.target - 1):
+                if candidate > cols.level2 and looks_like_target(_cell(row, candidate)):
+                    at = candidate
+                    break
+        shift = at - cols.target
+        if cols.level1 != cols.level2 and (new1 := _cell(row, cols.level1 + shift)):
+            level1, level2 = new1, None  # a new 一级 starts its own 二级 run
+        if new2 := _cell(row, cols.level2 + shift):
+            level2 = new2
+        level3, target = _cell(row, cols.level3 + shift), _cell(row, at)
+        if not level3 or not target:
+            continue
+        unit_cell = _cell(row, cols.unit) if cols.unit is not None else None
+        raw = target if not unit_cell or unit_cell in target else f"{target}{unit_cell}"
+        parsed = parse_target(raw)
+        page = table.row_pages[row_index] if row_index < len(table.row_pages) else table.page
+        out.append(Indicator(
+            scope=scope, project=project, level1=level1, level2=level2, level3=level3, target_raw=raw,
+            operator=parsed.operator, value=parsed.value, unit=parsed.unit, page=page,  # type: ignore[arg-type]
+        ))
+    return out
+
+
+def _form_fields(table: SourceTable) -> dict[str, tuple[str, int]]:
+    """label → (value, page) for the form part above the indicator block."""
+    cols = find_indicator_columns(table)
+    end = cols.header_row if cols else len(table.rows)
+    fields: dict[str, tuple[str, int]] = {}
+    for row_index, row in enumerate(table.rows[:end]):
+        page = table.row_pages[row_index] if row_index < len(table.row_pages) else table.page
+        cells = [_plain(c) for c in row]
+        for i, cell in enumerate(cells):
+            label = _squash(cell)
+            if not label:
+                continue
+            value = next((c for c in cells[i + 1:] if c), None)
+            if value is not None and label not in fields:
+                fields[label] = (value, page)
+    return fields
+
+
+def _field(fields: dict[str, tuple[str, int]], names: tuple[str, ...]) -> tuple[str, int] | None:
+    for name in names:
+        for label, value in fields.items():
+            if label.startswith(name):
+                return value
+    return None
+
+
+def table_to_project(table: SourceTable, default_unit: str | None) -> Project | None:
+    """The project a form describes, amounts in yuan."""
+    fields = _form_fields(table)
+    name = _field(fields, _PROJECT_FIELDS["name"])
+    if name is None:
+        return None
+    unit = table.unit or default_unit
+
+    def amount(key: str) -> Decimal | None:
+        found = _field(fields, _PROJECT_FIELDS[key])
+        value = parse_amount(found[0]) if found else None
+        return to_yuan(value, unit) if value is not None else None
+
+    def text(key: str) -> str | None:
+        found = _field(fields, _PROJECT_FIELDS[key])
+        return found[0] if found else None
+
+    return Project(
+        name=name[0], page=table.page, amount=amount("amount"), previous_amount=amount("previous_amount"),
+        start=text("start"), end=text("end"), unit_code=text("unit_code"), purpose=text("purpose"),
+        manager=text("manager"),
+    )
