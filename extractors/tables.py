@@ -20,7 +20,7 @@ from extractors.captions import (
     read_note_below,
 )
 from extractors.grid import RawTable
-from extractors.header import AMOUNT, body_rows, column_paths, header_row_count
+from extractors.header import AMOUNT, body_rows, column_paths, header_row_count, is_ordinal_row
 from extractors.page_content import PageContent, TextLine
 from extractors.table_kinds import kind_of_title, normalize_title
 from schemas.records import SourceTable
@@ -33,6 +33,7 @@ FORM_KINDS = frozenset(
 
 
 _MAX_INNER_CAPTION_ROWS = 4
+_REPEAT_SHARE = 0.6
 
 
 @dataclass
@@ -100,9 +101,28 @@ def _start_table(grid: RawTable, caption: Caption) -> _Building:
     return building
 
 
+def _repeats_header(row: list[str | None], header: list[list[str | None]]) -> bool:
+    """Whether a row reads as a row of the table's header printed again.
+
+    Repeated headers are often printed narrower or clipped (`政府性基金预`
+    for 政府性基金预算), so a cell matches a header text it starts or ends.
+    """
+    known = {t for row in header for t in row if t}
+    cells = [t for t in row if t]
+    if not cells or not known:
+        return False
+    same = sum(1 for t in cells if any(k.startswith(t) or t.startswith(k) for k in known))
+    return same >= _REPEAT_SHARE * len(cells)
+
+
 def _continue_table(building: _Building, grid: RawTable) -> None:
-    repeated = [grid.row_texts(r) for r in range(min(len(building.header_texts), grid.n_rows))]
-    start = len(repeated) if repeated and repeated == building.header_texts else 0
+    start = 0
+    if building.header_texts:
+        count = header_row_count(grid)
+        while start < count and (
+            _repeats_header(grid.row_texts(start), building.header_texts) or is_ordinal_row(grid.row_texts(start))
+        ):
+            start += 1
     if building.table.pages[-1] != grid.page:
         building.table.pages.append(grid.page)
     _append_rows(building, grid, start)
