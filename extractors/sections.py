@@ -34,34 +34,44 @@ def heading_level(text: str) -> int | None:
     return None
 
 
-def _join(parts: list[str]) -> str:
-    out = ""
-    for part in parts:
-        if out and not (_CJK_END.search(out) or _CJK_END.search(part[:1])):
-            out += " "
-        out += part
-    return out
+def _close(section: Section, body: list[TextLine]) -> None:
+    """Join a section's lines into its text, noting where each new page starts."""
+    text, page = "", section.page
+    for line in body:
+        if text and not (_CJK_END.search(text) or _CJK_END.search(line.text[:1])):
+            text += " "
+        if line.page != page:
+            section.page_breaks.extend([len(text)] * (line.page - page))
+            page = line.page
+        text += line.text
+    section.text = text
+
+
+def _contents_pages(lines: list[TextLine]) -> set[int]:
+    """Pages of the table of contents (目录), whose entries are no headings."""
+    return {line.page for line in lines if line.text in ("目录", "目 录")}
 
 
 def lines_to_sections(lines: list[TextLine]) -> list[Section]:
     """Sections in reading order; text before the first heading is left out."""
     sections: list[Section] = []
-    body: list[str] = []
+    body: list[TextLine] = []
+    contents = _contents_pages(lines)
     for line in lines:
-        if is_page_number(line.text) or _LEADER.search(line.text):
+        if is_page_number(line.text) or _LEADER.search(line.text) or line.page in contents:
             continue
         level = heading_level(line.text)
         if level is not None:
             if sections:
-                sections[-1].text = _join(body)
+                _close(sections[-1], body)
             body = []
             sections.append(Section(heading=line.text, level=level, page=line.page, text=""))
         elif sections and not body and _BARE_PART.fullmatch(sections[-1].heading) and _is_part_name(line.text):
             sections[-1].heading = f"{sections[-1].heading} {line.text}"
         else:
-            body.append(line.text)
+            body.append(line)
     if sections:
-        sections[-1].text = _join(body)
+        _close(sections[-1], body)
     return sections
 
 

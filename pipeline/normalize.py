@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from pipeline.facts import sections_to_facts
 from pipeline.line_items import has_line_items, table_to_line_items
 from pipeline.performance import INDICATOR_KINDS, PROJECT_KINDS, table_to_indicators, table_to_project
 from pipeline.three_public import items_to_three_public
@@ -30,4 +31,5 @@ def normalize(document: Document) -> Document:
         if table.kind in INDICATOR_KINDS:
             document.indicators.extend(table_to_indicators(table, project.name if project else None))
     document.three_public = items_to_three_public(document.line_items)
+    document.facts = sections_to_facts(document.sections, year)
     return document

@@ -47,6 +47,12 @@ class Section:
     level: int
     page: int
     text: str
+    page_breaks: list[int] = field(default_factory=list)
+    """Offsets into `text` where the next page begins, so each sentence can cite its own page."""
+
+    def page_at(self, offset: int) -> int:
+        """The page the character at `offset` of the text is printed on."""
+        return self.page + sum(1 for b in self.page_breaks if b <= offset)
 
 
 @dataclass

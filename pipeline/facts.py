@@ -1,0 +1,148 @@
+"""Figures the narrative states, each with its sentence and page.
+
+A sentence is read figure by figure: the words printed since the previous
+figure name it (rules in vocab/facts.toml), `占 x%` is the share of the
+figure before it, and `增加/减少 x 万元`, `增长/下降 x%` are changes of the
+sentence's subject. The first statement of a key wins; restatements later in
+the text are left to the checks, which compare them with the tables.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+from pipeline.amounts import UNIT_FACTORS
+from pipeline.codebook import Codebook
+from schemas.records import Fact, Section
+
+MENTION = re.compile(
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
+    r"(?P<unit>万元|亿元|千元|元|万(?![\u4e00-\u9fff])|%|％|辆|台（套）|台\(套\)|套|台|个)"
+)
+_SENTENCE = re.compile(r"[^。！？]+[。！？]?")
+_CHANGE = re.compile(r"(增加|减少|增长|下降|上升|降低)[^，,；;]*$")
+_DOWN = re.compile(r"(减少|下降|降低)[^，,；;]*$")
+_SHARE = re.compile(r"占[^，,；;]*$")
+_CLASS = re.compile(r"([\u4e00-\u9fff、]+?)（类）")
+_COUNT_UNITS = {"辆", "台（套）", "台(套)", "套", "台", "个"}
+
+
+@dataclass(frozen=True)
+class FactRule:
+    key: str
+    any: tuple[str, ...]
+    not_: tuple[str, ...]
+    unit: str
+
+
+@dataclass(frozen=True)
+class FactVocabulary:
+    rules: tuple[FactRule, ...]
+    changes: frozenset[str]
+    shares: tuple[str, ...]
+
+
+@cache
+def vocabulary() -> FactVocabulary:
+    text = resources.files("pipeline").joinpath("vocab/facts.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    rules = []
+    for spec in data["rule"]:
+        unknown = set(spec) - {"key", "any", "not", "unit"}
+        if unknown:
+            raise ValueError(f"facts.toml: rule {spec.get('key')!r} has unknown keys {sorted(unknown)}")
+        rules.append(FactRule(spec["key"], tuple(spec["any"]), tuple(spec.get("not", ())), spec.get("unit", "money")))
+    return FactVocabulary(tuple(rules), frozenset(data["changes"]), tuple(data["shares"]))
+
+
+def _rule_key(context: str, unit: str) -> tuple[str, str] | None:
+    """(key, the term that named it) for the words before a figure."""
+    for rule in vocabulary().rules:
+        if rule.unit != unit or any(n in context for n in rule.not_):
+            continue
+        term = next((t for t in rule.any if t in context), None)
+        if term:
+            return rule.key, term
+    return None
+
+
+def _class_key(context: str, year: int | None) -> tuple[str, str] | None:
+    found = _CLASS.search(context)
+    if not found:
+        return None
+    code = Codebook.load("functional", year).find(found.group(1))
+    return (f"general_budget.class.{code.code}", found.group(0)) if code and code.level == 1 else None
+
+
+def _change_base(key: str | None) -> str | None:
+    if key is None or key not in vocabulary().changes:
+        return None
+    return key.removesuffix(".total")
+
+
+def sentences(section: Section) -> Iterator[tuple[str, int]]:
+    """(sentence, page) for the text of one section."""
+    for found in _SENTENCE.finditer(section.text):
+        text = found.group(0).strip()
+        if text:
+            yield text, section.page_at(found.start())
+
+
+def sentence_facts(sentence: str, page: int, year: int | None) -> list[Fact]:
+    """Every named figure of one sentence."""
+    facts: list[Fact] = []
+    start, subject, last = 0, None, None
+    for mention in MENTION.finditer(sentence):
+        context = sentence[start:mention.start()]
+        start = mention.end()
+        unit = mention.group("unit")
+        value = Decimal(mention.group("num").replace(",", ""))
+        if unit in ("%", "％"):
+            if _SHARE.search(context) and last and last.startswith(vocabulary().shares):
+                facts.append(Fact(f"{last}.share", f"{last}占", value, "percent", page, sentence))
+            elif _CHANGE.search(context) and (base := _change_base(_rule_or(context, subject))):
+                signed = -value if _DOWN.search(context) else value
+                facts.append(Fact(f"{base}.change_percent", context.strip("，,"), signed, "percent", page, sentence))
+            continue
+        if unit in _COUNT_UNITS:
+            if named := _rule_key(context, "count"):
+                facts.append(Fact(named[0], named[1], value, unit, page, sentence))
+            continue
+        yuan = value * UNIT_FACTORS.get(unit if unit.endswith("元") else "万元", Decimal(1))
+        if _CHANGE.search(context):
+            subject = _rule_or(context, subject)
+            if base := _change_base(subject):
+                signed = -yuan if _DOWN.search(context) else yuan
+                facts.append(Fact(f"{base}.change_amount", context.strip("，,"), signed, "yuan", page, sentence))
+            continue
+        named = _class_key(context, year) or _rule_key(context, "money")
+        if named:
+            facts.append(Fact(named[0], named[1], yuan, "yuan", page, sentence))
+            subject = last = named[0]
+        else:
+            last = None
+    return facts
+
+
+def _rule_or(context: str, subject: str | None) -> str | None:
+    named = _rule_key(context, "money")
+    return named[0] if named else subject
+
+
+def sections_to_facts(sections: list[Section], year: int | None) -> list[Fact]:
+    """The narrative's facts, the first statement of each key only."""
+    seen: set[str] = set()
+    out: list[Fact] = []
+    for section in sections:
+        for sentence, page in sentences(section):
+            for fact in sentence_facts(sentence, page, year):
+                if fact.key not in seen:
+                    seen.add(fact.key)
+                    out.append(fact)
+    return out
