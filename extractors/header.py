@@ -14,6 +14,7 @@ from extractors.grid import RawTable
 _ORDINAL_CELL = re.compile(r"^(\*+|\d{1,2}|栏次|[甲乙丙丁戊己庚辛]|[A-H])$")
 AMOUNT = re.compile(r"^[-−(（]?\d[\d,，]*(\.\d+)?[)）]?$|^[-−]?\.\d+$")
 _CODE = re.compile(r"^\d{3,}")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _NONE_MARK = frozenset({"无", "-", "—", "——", "/"})
 MAX_HEADER_ROWS = 6
 
@@ -23,10 +24,21 @@ def is_blank(texts: list[str | None]) -> bool:
 
 
 def is_ordinal_row(texts: list[str | None]) -> bool:
-    """A row of column ordinals (`** | 1 | 2 …`, `栏次 | 1 | 2`), printed under headers."""
+    """A row of column ordinals (`** | 1 | 2 …`, `栏次 | 1 | 2`), printed under headers.
+
+    Spreadsheet exports clip header text that overflows its cell but leave the
+    hidden glyphs in the PDF, so stray CJK characters (`预5算`) may sit in the
+    ordinal cells; they are ignored when at most half the cells have them.
+    """
     filled = [t for t in texts if t]
-    digits = [t for t in filled if t.isdigit()]
-    return len(filled) >= 2 and len(digits) >= 2 and all(_ORDINAL_CELL.match(t) for t in filled)
+    stray = [t for t in filled if _CJK.search(t) and t not in ("栏次",)]
+    cleaned = [t if t == "栏次" else _CJK.sub("", t) for t in filled]
+    cleaned = [t for t in cleaned if t]
+    digits = [t for t in cleaned if t.isdigit()]
+    return (
+        len(cleaned) >= 2 and len(digits) >= 2 and len(stray) * 2 <= len(filled)
+        and all(_ORDINAL_CELL.match(t) for t in cleaned)
+    )
 
 
 def _looks_like_body(texts: list[str | None]) -> bool:

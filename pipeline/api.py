@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from extractors.document import extract_disclosure
 from extractors.settings import ExtractSettings
+from pipeline.checks import run_checks
 from pipeline.normalize import normalize
 from schemas.records import Document
 
@@ -23,4 +24,6 @@ def parse(paths: Sequence[str | os.PathLike[str]], settings: ExtractSettings | N
     a file is not a readable, text-bearing budget disclosure.
     """
     document = extract_disclosure([os.fspath(p) for p in paths], settings or ExtractSettings())
-    return normalize(document)
+    document = normalize(document)
+    document.checks = run_checks(document)
+    return document

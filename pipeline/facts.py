@@ -103,27 +103,28 @@ def sentence_facts(sentence: str, page: int, year: int | None) -> list[Fact]:
         start = mention.end()
         unit = mention.group("unit")
         value = Decimal(mention.group("num").replace(",", ""))
+        printed = mention.group(0)
         if unit in ("%", "％"):
             if _SHARE.search(context) and last and last.startswith(vocabulary().shares):
-                facts.append(Fact(f"{last}.share", f"{last}占", value, "percent", page, sentence))
+                facts.append(Fact(f"{last}.share", f"{last}占", value, "percent", page, sentence, printed))
             elif _CHANGE.search(context) and (base := _change_base(_rule_or(context, subject))):
                 signed = -value if _DOWN.search(context) else value
-                facts.append(Fact(f"{base}.change_percent", context.strip("，,"), signed, "percent", page, sentence))
+                facts.append(Fact(f"{base}.change_percent", context.strip("，,"), signed, "percent", page, sentence, printed))
             continue
         if unit in _COUNT_UNITS:
             if named := _rule_key(context, "count"):
-                facts.append(Fact(named[0], named[1], value, unit, page, sentence))
+                facts.append(Fact(named[0], named[1], value, unit, page, sentence, printed))
             continue
         yuan = value * UNIT_FACTORS.get(unit if unit.endswith("元") else "万元", Decimal(1))
         if _CHANGE.search(context):
             subject = _rule_or(context, subject)
             if base := _change_base(subject):
                 signed = -yuan if _DOWN.search(context) else yuan
-                facts.append(Fact(f"{base}.change_amount", context.strip("，,"), signed, "yuan", page, sentence))
+                facts.append(Fact(f"{base}.change_amount", context.strip("，,"), signed, "yuan", page, sentence, printed))
             continue
         named = _class_key(context, year) or _rule_key(context, "money")
         if named:
-            facts.append(Fact(named[0], named[1], yuan, "yuan", page, sentence))
+            facts.append(Fact(named[0], named[1], yuan, "yuan", page, sentence, printed))
             subject = last = named[0]
         else:
             last = None

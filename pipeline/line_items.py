@@ -108,6 +108,6 @@ def table_to_line_items(table: SourceTable, table_index: int, year: int | None) 
                     economic_code=economic.code if economic else (government.code if government else None),
                     economic_name=economic.name if economic else (government.name if government else None),
                     government_economic_code=government.code if government else None,
-                    is_total=is_total,
+                    side=side, is_total=is_total,
                 ))
     return items

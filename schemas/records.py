@@ -99,6 +99,8 @@ class LineItem:
     economic_code: str | None = None
     economic_name: str | None = None
     government_economic_code: str | None = None
+    side: int = 0
+    """Which side of a table printing income and expenditure side by side the amount stands on."""
     is_total: bool = False
     """A totals row (合计/总计) or the department's own row: kept, not to be summed with items."""
 
@@ -157,6 +159,8 @@ class Fact:
     unit: str
     page: int
     sentence: str
+    value_source: str = ""
+    """The figure as printed (`500.9万元`): its decimals say how precisely to compare."""
 
 
 @dataclass

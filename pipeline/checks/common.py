@@ -1,0 +1,74 @@
+"""What the rules share: tables as rows of measured amounts, and printed precision."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pipeline.amounts import UNIT_FACTORS
+from schemas.records import Check, LineItem
+
+TOTAL_LABEL = re.compile(r"合\s*计|总\s*计|共\s*计")
+
+
+def quantum(source: str, unit: str | None) -> Decimal:
+    """The smallest step a printed number can show, in yuan (`500.9` 万元 → 1000)."""
+    decimals = len(source.split(".", 1)[1]) if "." in source else 0
+    return Decimal(1).scaleb(-decimals) * UNIT_FACTORS.get(unit or "元", Decimal(1))
+
+
+def agree(expected: Decimal, actual: Decimal, tolerance: Decimal) -> bool:
+    return abs(expected - actual) <= tolerance
+
+
+def yuan(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+@dataclass
+class Row:
+    """One printed row of one side of a table: its amounts by column."""
+
+    page: int
+    label: str
+    code: str | None
+    is_total: bool
+    cells: dict[str, LineItem] = field(default_factory=dict)  # column path → item
+
+
+@dataclass
+class Side:
+    table_index: int
+    table_kind: str
+    side: int
+    rows: list[Row] = field(default_factory=list)
+    columns: dict[str, str | None] = field(default_factory=dict)  # column path → measure
+
+
+def sides(items: list[LineItem]) -> list[Side]:
+    """Line items regrouped as table sides of rows, in printed order."""
+    grouped: dict[tuple[int, int], Side] = {}
+    rows: dict[tuple[int, int, int], Row] = defaultdict(lambda: Row(0, "", None, False))
+    for item in items:
+        key = (item.table_index, item.side)
+        side = grouped.setdefault(key, Side(item.table_index, item.table_kind, item.side))
+        row_key = (item.table_index, item.side, item.row_index)
+        if row_key not in rows:
+            row = Row(item.page, item.row_label, item.functional_code or item.economic_code, item.is_total)
+            rows[row_key] = row
+            side.rows.append(row)
+        path = "/".join(item.column_path)
+        rows[row_key].cells[path] = item
+        side.columns[path] = item.measure
+    return list(grouped.values())
+
+
+def outcome(rule: str, failures: list[Check], compared: int, page: int | None, where: str) -> list[Check]:
+    """The failures, or one passing check saying how many comparisons agreed."""
+    if failures:
+        return failures
+    if compared == 0:
+        return []
+    return [Check(rule, "pass", f"{where}: {compared} comparisons agree", page)]

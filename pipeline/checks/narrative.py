@@ -1,0 +1,97 @@
+"""The narrative against the tables, and the 三公 total against its parts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pipeline.checks.common import agree, quantum, sides, yuan
+from pipeline.checks.cross_table import table_total
+from schemas.records import Check, Document, Fact, LineItem
+
+# fact key → (table kind, measure) of the totals row stating the same figure.
+FACT_TABLE: dict[str, tuple[str, str]] = {
+    "total": ("overview", "total"),
+    "income.total": ("department_income", "total"),
+    "expenditure.total": ("department_expenditure", "total"),
+    "expenditure.basic": ("department_expenditure", "basic.total"),
+    "expenditure.project": ("department_expenditure", "project.total"),
+    "general_budget.total": ("general_budget_expenditure", "total"),
+    "appropriation.total": ("appropriation_overview", "total"),
+    "fund_budget.total": ("fund_budget_expenditure", "total"),
+}
+_THREE_PUBLIC = ("total", "outbound_travel", "reception", "vehicles", "vehicle_purchase", "vehicle_operation")
+
+
+def _fact_quantum(fact: Fact) -> Decimal:
+    source = fact.value_source
+    number = source.rstrip("万亿千元")
+    unit = "万元" if source.endswith("万") else source[len(number):] or "元"
+    return quantum(number, unit)
+
+
+def _class_amount(document: Document, code: str) -> tuple[Decimal, int] | None:
+    """A 类's total in the general-budget table: its own row, else the sum of its top rows."""
+    for side in sides(document.line_items):
+        if side.table_kind != "general_budget_expenditure":
+            continue
+        rows = [r for r in side.rows if r.code and r.code.startswith(code)]
+        if not rows:
+            continue
+        top = min(len(r.code or "") for r in rows)
+        items = [i for r in rows if len(r.code or "") == top for i in r.cells.values() if i.measure == "total"]
+        if items:
+            return sum((i.amount for i in items), Decimal(0)), items[0].page
+    return None
+
+
+def _compare(fact: Fact, amount: Decimal, page: int, where: str) -> Check:
+    tolerance = _fact_quantum(fact) / 2
+    status = "pass" if agree(fact.value, amount, tolerance) else "fail"
+    return Check("narrative_vs_table", status, (
+        f"{fact.key}: the text on p{fact.page} says {fact.value_source} ({yuan(fact.value)}), "
+        f"{where} p{page} says {yuan(amount)}"), fact.page)
+
+
+def narrative_vs_tables(document: Document) -> list[Check]:
+    checks: list[Check] = []
+    three = document.three_public
+    for fact in document.facts:
+        if fact.unit != "yuan" or not fact.value_source:
+            continue
+        if fact.key in FACT_TABLE:
+            kind, measure = FACT_TABLE[fact.key]
+            item: LineItem | None = table_total(document, kind, measure)
+            if item is not None:
+                checks.append(_compare(fact, item.amount, item.page, kind))
+            elif kind == "fund_budget_expenditure" and any(t.kind == kind and t.empty for t in document.tables):
+                checks.append(_compare(fact, Decimal(0), next(t.page for t in document.tables if t.kind == kind), kind))
+        elif fact.key.startswith("general_budget.class.") and not fact.key.endswith(".share"):
+            found = _class_amount(document, fact.key.rsplit(".", 1)[1])
+            if found is not None:
+                checks.append(_compare(fact, found[0], found[1], "general_budget_expenditure"))
+        elif fact.key.startswith("three_public.") and fact.key.split(".", 1)[1] in _THREE_PUBLIC and three.page:
+            value = getattr(three, fact.key.split(".", 1)[1])
+            checks.append(_compare(fact, value if value is not None else Decimal(0), three.page, "three_public"))
+    return checks
+
+
+def three_public_parts(document: Document) -> list[Check]:
+    """三公 total = 出国 + 接待 + 公务用车; 公务用车 = 购置 + 运行."""
+    three = document.three_public
+    if three.page is None:
+        return []
+    zero = Decimal(0)
+    checks = []
+    pairs = (
+        ("total", three.total, (three.outbound_travel, three.reception, three.vehicles)),
+        ("vehicles", three.vehicles, (three.vehicle_purchase, three.vehicle_operation)),
+    )
+    for name, whole, parts in pairs:
+        if whole is None or all(p is None for p in parts):
+            continue
+        added = sum((p or zero for p in parts), zero)
+        tolerance = Decimal("0.01") * len(parts) if whole == whole.quantize(Decimal("0.01")) else Decimal(1)
+        status = "pass" if agree(whole, added, tolerance) else "fail"
+        checks.append(Check("three_public_parts", status,
+                            f"三公 {name} = {yuan(whole)}, its parts add up to {yuan(added)}", three.page))
+    return checks

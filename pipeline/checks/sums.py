@@ -1,0 +1,62 @@
+"""Column sums: the totals row = its items, and 类 = Σ款 = Σ项, per column."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pipeline.checks.common import TOTAL_LABEL, Row, Side, agree, outcome, quantum, sides, yuan
+from schemas.records import Check, Document
+
+
+def _compare(side: Side, whole: Row, parts: list[Row], rule: str) -> tuple[int, list[Check]]:
+    compared, failures = 0, []
+    for path, item in whole.cells.items():
+        cells = [p.cells[path] for p in parts if path in p.cells]
+        added = sum((c.amount for c in cells), Decimal(0))
+        tolerance = max(quantum(c.amount_source, c.unit_source) for c in [item, *cells]) * (len(cells) + 1) / 2
+        compared += 1
+        if not agree(item.amount, added, tolerance):
+            failures.append(Check(rule, "fail", (
+                f"table {side.table_index + 1} ({side.table_kind}) column {path}: {whole.label!r} = {yuan(item.amount)} "
+                f"but its {len(parts)} items add up to {yuan(added)}"), item.page))
+    return compared, failures
+
+
+def column_totals(document: Document) -> list[Check]:
+    """The first totals row of a coded table side equals the sum of its top-level rows."""
+    checks: list[Check] = []
+    for side in sides(document.line_items):
+        coded = [r for r in side.rows if r.code]
+        total = next((r for r in side.rows if r.is_total and TOTAL_LABEL.search(r.label) and not r.code), None)
+        if not coded or total is None:
+            continue
+        top = min(len(r.code or "") for r in coded)
+        items = [r for r in coded if len(r.code or "") == top]
+        compared, failures = _compare(side, total, items, "column_total")
+        checks += outcome("column_total", failures, compared, total.page,
+                          f"table {side.table_index + 1} ({side.table_kind}) totals row")
+    return checks
+
+
+def hierarchy_sums(document: Document) -> list[Check]:
+    """Each 类 (or 款) row equals the sum of the rows one level below it that follow it."""
+    checks: list[Check] = []
+    for side in sides(document.line_items):
+        failures: list[Check] = []
+        compared = 0
+        for index, row in enumerate(side.rows):
+            if not row.code or len(row.code) >= 7:
+                continue
+            children = []
+            for later in side.rows[index + 1:]:
+                if not later.code or len(later.code) <= len(row.code):
+                    break
+                if len(later.code) == len(row.code) + 2 and later.code.startswith(row.code):
+                    children.append(later)
+            if children:
+                done, found = _compare(side, row, children, "hierarchy_sum")
+                compared += done
+                failures += found
+        page = side.rows[0].page if side.rows else None
+        checks += outcome("hierarchy_sum", failures, compared, page, f"table {side.table_index + 1} ({side.table_kind})")
+    return checks
