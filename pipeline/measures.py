@@ -38,7 +38,7 @@ def _term(text: str, pairs: tuple[tuple[str, str], ...]) -> str | None:
 
 def _generic(element: str) -> bool:
     """A leaf such as 小计 or 2022年预算数 that means "all of the parent"."""
-    return any(element.endswith(leaf) for leaf in vocabulary().generic)
+    return any(re.fullmatch(rf"(\d{{4}}年度?|本年)?{re.escape(leaf)}", element) for leaf in vocabulary().generic)
 
 
 def measure_of(path: list[str]) -> str | None:

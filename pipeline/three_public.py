@@ -21,7 +21,7 @@ _PARTS = (
     ("reception", re.compile(r"接待")),
     ("total", re.compile(r"合计|共计|总计|总额|三公经费预算数$|三公经费$")),
 )
-_IGNORED = re.compile(r"机关运行经费|会议费|培训费|上年|决算|执行数|增减|比上年")
+_IGNORED = re.compile(r"机关运行经费|会议费|培训费|上年|年初预算|执行数|增减|比上年")
 _NOISE = re.compile(r"[\s\"'“”‘’]")
 
 
@@ -34,12 +34,12 @@ def _field(text: str) -> str | None:
 
 def _name_of(item: LineItem) -> str | None:
     """The 三公 field an amount stands for: the row says it, else the column."""
+    if any(_IGNORED.search(_NOISE.sub("", element)) for element in item.column_path):
+        return None  # another year's or another cost's column
     row = _field(item.row_label) if item.row_label else None
     if row and row != "total":
         return row
     for element in reversed(item.column_path):
-        if _IGNORED.search(_NOISE.sub("", element)):
-            return None
         if found := _field(element):
             if found == "total" and row is None and item.row_label:
                 return None
@@ -51,7 +51,7 @@ def items_to_three_public(items: list[LineItem]) -> ThreePublic:
     """The budget year's 三公 figures; the first amount found for each field wins."""
     out = ThreePublic()
     for item in items:
-        if item.table_kind not in ("three_public",):
+        if item.table_kind not in ("three_public", "final_three_public"):
             continue
         if (field := _name_of(item)) and getattr(out, field) is None:
             setattr(out, field, item.amount)
