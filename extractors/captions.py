@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractors.page_content import TextLine
+from extractors.text_line import TextLine
 from extractors.table_kinds import is_table_title
 
 UNIT = re.compile(r"单位\s*[:：]?\s*(万元|千元|亿元|元)(?![\u4e00-\u9fff])")
@@ -93,6 +93,11 @@ def read_caption_above(lines: list[TextLine]) -> Caption:
             caption.title = clean_title(above.text + line.text)
             caption.used.append(above)
     return caption
+
+
+def is_note_text(text: str) -> bool:
+    """A note printed under a table (`注：…`, `本表为空表`)."""
+    return bool(_NOTE.search(text))
 
 
 def read_note_below(lines: list[TextLine]) -> tuple[str | None, list[TextLine]]:

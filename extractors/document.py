@@ -11,6 +11,9 @@ from __future__ import annotations
 import hashlib
 import os
 
+from pdfminer.pdfparser import PDFException
+from pdfminer.psparser import PSException
+
 from extractors.metadata import read_metadata
 from extractors.page_content import PageContent, read_page
 from extractors.pdf_open import file_sha256, open_pdf
@@ -23,15 +26,23 @@ from pipeline.version import PARSER_VERSION
 from schemas.records import Check, Document, DocumentMeta
 
 
+_NEAR_BOTTOM = 0.7  # a table ending below this share of the page height may go on overleaf
+
+
 def read_pages(path: str, settings: ExtractSettings, first_number: int = 1) -> list[PageContent]:
     """Every page of one PDF, read once and released."""
     pdf = open_pdf(path, settings)
     pages: list[PageContent] = []
+    carried: list[tuple[float, float]] | None = None
     try:
         for index, page in enumerate(pdf.pages):
-            pages.append(read_page(page, first_number + index))
+            content = read_page(page, first_number + index, path, settings.camelot_fallback, carried)
+            pages.append(content)
             page.close()
-    except Exception as exc:  # a page pdfminer cannot decode: the file is damaged
+            last = content.tables[-1] if content.tables else None
+            ends_page = last is not None and last.bbox[3] > content.height * _NEAR_BOTTOM
+            carried = last.col_edges if last is not None and ends_page and last.col_edges else None
+    except (PDFException, PSException) as exc:  # a page pdfminer cannot decode: the file is damaged
         raise RejectedInput(path, Reason.CORRUPT, f"page {len(pages) + 1} cannot be read ({exc})") from exc
     finally:
         pdf.close()

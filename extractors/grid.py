@@ -38,6 +38,8 @@ class RawTable:
     cells: list[list[Cell]]
     engine: str = "pdfplumber"
     row_tops: list[float] = field(default_factory=list)
+    col_edges: list[tuple[float, float]] = field(default_factory=list)
+    """Column x-ranges of a table rebuilt from words, for its continuation on the next page."""
 
     @property
     def n_rows(self) -> int:
@@ -70,7 +72,7 @@ class RawTable:
                     moved[id(cell)] = Cell(cell.text, top, cell.col, span, cell.colspan)
                 new_row.append(moved[id(cell)])
             cells.append(new_row)
-        return RawTable(self.page, self.bbox, cells, self.engine, self.row_tops[count:])
+        return RawTable(self.page, self.bbox, cells, self.engine, self.row_tops[count:], self.col_edges)
 
 
 def _boundaries(values: list[float]) -> list[float]:

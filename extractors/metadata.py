@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from extractors.page_content import PageContent, TextLine
+from extractors.page_content import PageContent
+from extractors.text_line import TextLine
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _LONE_YEAR = re.compile(r"^(20\d{2})$")

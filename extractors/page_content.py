@@ -7,28 +7,23 @@ fake by printing a character twice) are removed before anything else.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from extractors.captions import is_caption_text, is_note_text, is_page_number
 from extractors.cell_text import clean_text, has_cid
 from extractors.grid import RawTable, pdfplumber_table_to_grid
+from extractors.text_line import TextLine
+from extractors.table_kinds import is_table_title
+from extractors.text_tables import camelot_columns, words_to_table
 
 # Text lines sit within a few points of each other; numbers typeset on their
 # own baseline (common in final accounts) are still within this distance.
 _LINE_Y_TOLERANCE = 4
-
-
-@dataclass
-class TextLine:
-    """A line of text outside any table, with where and how large it is printed."""
-
-    text: str
-    page: int
-    top: float
-    bottom: float
-    x0: float
-    x1: float
-    size: float
+_FIGURES = re.compile(r"(?<![\d.,])\d[\d,]*\.\d+(?![\d.])")
+_MIN_FIGURE_LINES = 3
 
 
 @dataclass
@@ -62,8 +57,59 @@ def _text_lines(page: Any, number: int, boxes: list[tuple[float, float, float, f
     return lines
 
 
-def read_page(page: Any, number: int) -> PageContent:
-    """Tables and text lines of one pdfplumber page."""
+def _unruled_regions(content: PageContent) -> list[tuple[float, float]]:
+    """Vertical spans of the page where a table title stands with no ruled table under it.
+
+    A page with neither a title nor a ruled table but with rows of figures is
+    a candidate too: the continuation of an unruled table from the page before.
+    """
+    titles = [line for line in content.lines if is_table_title(line.text)]
+    stops = sorted([t.bbox[1] for t in content.tables] + [t.top for t in titles] + [content.height])
+    regions = []
+    for title in titles:
+        bottom = next(s for s in stops if s > title.bottom)
+        if not any(title.bottom <= t.bbox[1] < bottom + 1 for t in content.tables):
+            regions.append((title.bottom, bottom))
+    if not titles and not content.tables:
+        figures = sum(1 for line in content.lines if len(_FIGURES.findall(line.text)) >= 2)
+        if figures >= _MIN_FIGURE_LINES:
+            regions.append((0.0, content.height))
+    return regions
+
+
+def _words_in(page: Any, top: float, bottom: float) -> list[dict[str, Any]]:
+    if bottom - top < 1:
+        return []
+    words = page.crop((0, top, page.width, bottom)).extract_words(keep_blank_chars=False, x_tolerance=1.5)
+    lines: dict[float, list[dict[str, Any]]] = {}
+    for word in words:
+        key = next((k for k in lines if abs(k - word["top"]) <= 3), word["top"])
+        lines.setdefault(key, []).append(word)
+    kept = []
+    for key in sorted(lines):
+        text = "".join(w["text"] for w in sorted(lines[key], key=lambda w: w["x0"]))
+        if is_note_text(text):
+            break  # the note under the table ends it
+        if not (is_caption_text(text) or is_page_number(text)):
+            kept.extend(lines[key])
+    return kept
+
+
+def read_page(
+    page: Any,
+    number: int,
+    path: str | None = None,
+    camelot_fallback: bool = True,
+    carried: list[tuple[float, float]] | None = None,
+) -> PageContent:
+    """Tables and text lines of one pdfplumber page.
+
+    With `camelot_fallback` (and the file's `path` for camelot), a region under
+    a table title where pdfplumber found no ruled table is read as an unruled
+    table from camelot's columns and pdfplumber's words. `carried` holds the
+    columns of an unruled table that ran to the bottom of the page before:
+    the top of this page continues it.
+    """
     page = page.dedupe_chars()
     content = PageContent(number=number, width=float(page.width), height=float(page.height))
     content.char_count = len(page.chars)
@@ -76,6 +122,18 @@ def read_page(page: Any, number: int) -> PageContent:
             content.tables.append(grid)
     content.tables.sort(key=lambda t: t.bbox[1])
     content.lines = _text_lines(page, number, [t.bbox for t in content.tables])
+    regions = _unruled_regions(content) if camelot_fallback and path else []
+    if carried and not content.tables:
+        titled = [r for r in regions if r[0] > 0.0]
+        regions = [(0.0, min((top for top, _ in titled), default=content.height)), *titled]
+    if regions:
+        columns = cache(lambda: camelot_columns(path or "", number))
+        for top, bottom in regions:
+            grid = words_to_table(_words_in(page, top, bottom), columns, number, carried if top == 0.0 else None)
+            if grid is not None:
+                content.tables.append(grid)
+        content.tables.sort(key=lambda t: t.bbox[1])
+        content.lines = _text_lines(page, number, [t.bbox for t in content.tables])
     content.cid = any(has_cid(line.text) for line in content.lines) or any(
         has_cid(c.text or "") for t in content.tables for row in t.cells for c in row
     )

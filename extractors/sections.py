@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from extractors.captions import is_page_number
-from extractors.page_content import TextLine
+from extractors.text_line import TextLine
 from schemas.records import Section
 
 _LEVELS = (

@@ -21,7 +21,8 @@ from extractors.captions import (
 )
 from extractors.grid import RawTable
 from extractors.header import AMOUNT, body_rows, column_paths, header_row_count, is_ordinal_row
-from extractors.page_content import PageContent, TextLine
+from extractors.page_content import PageContent
+from extractors.text_line import TextLine
 from extractors.table_kinds import kind_of_title, normalize_title
 from schemas.records import SourceTable
 
@@ -34,6 +35,7 @@ FORM_KINDS = frozenset(
 
 _MAX_INNER_CAPTION_ROWS = 4
 _REPEAT_SHARE = 0.6
+_EXTRA_HEADER_LINES = 2  # a repeated header may wrap onto more lines than the first one
 
 
 @dataclass
@@ -104,21 +106,24 @@ def _start_table(grid: RawTable, caption: Caption) -> _Building:
 def _repeats_header(row: list[str | None], header: list[list[str | None]]) -> bool:
     """Whether a row reads as a row of the table's header printed again.
 
-    Repeated headers are often printed narrower or clipped (`政府性基金预`
-    for 政府性基金预算), so a cell matches a header text it starts or ends.
+    Repeated headers are often printed narrower, clipped or wrapped
+    differently (`政府性基金预` for 政府性基金预算, `的补助` on a line of its
+    own), so a cell matches a header text that contains it or that it contains.
     """
-    known = {t for row in header for t in row if t}
+    known = {t for row in header if not is_ordinal_row(row) for t in row if t and not AMOUNT.match(t)}
     cells = [t for t in row if t]
+    if any(AMOUNT.match(t) for t in cells):
+        return False  # a figure or a code: body, not header
     if not cells or not known:
         return False
-    same = sum(1 for t in cells if any(k.startswith(t) or t.startswith(k) for k in known))
+    same = sum(1 for t in cells if any(t in k or k in t for k in known))
     return same >= _REPEAT_SHARE * len(cells)
 
 
 def _continue_table(building: _Building, grid: RawTable) -> None:
     start = 0
     if building.header_texts:
-        count = header_row_count(grid)
+        count = min(grid.n_rows, len(building.header_texts) + _EXTRA_HEADER_LINES)
         while start < count and (
             _repeats_header(grid.row_texts(start), building.header_texts) or is_ordinal_row(grid.row_texts(start))
         ):

@@ -1,0 +1,137 @@
+"""Write one `Document` into the database, whole or not at all.
+
+A document is keyed by its sha256. Loading one that is already there is a
+no-op, unless `force` is set or the stored rows come from an older parser
+version; then the document's rows are replaced inside the same transaction,
+so readers see either the old rows or the new ones, never a mix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from db.models import (
+    CHILD_TABLES,
+    CheckRow,
+    CodeRow,
+    DocumentRow,
+    FactRow,
+    IndicatorRow,
+    LineItemRow,
+    ProjectRow,
+    SectionRow,
+    SourceTableRow,
+    ThreePublicRow,
+)
+from schemas.records import Document
+
+Status = Literal["inserted", "replaced", "skipped"]
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    status: Status
+    document_id: int
+
+
+def version_key(version: str) -> tuple[int | str, ...]:
+    """Order parser versions numerically part by part (`0.10.0` after `0.9.1`)."""
+    return tuple(int(part) if part.isdigit() else part for part in version.split("."))
+
+
+def is_newer(version: str, than: str) -> bool:
+    try:
+        return version_key(version) > version_key(than)
+    except TypeError:  # a numeric part against a textual one: compare as text
+        return version > than
+
+
+def load(target: Session | Engine, doc: Document, force: bool = False) -> LoadOutcome:
+    """Store `doc` in one transaction.
+
+    Given an `Engine`, the load commits on its own. Given a `Session`, it runs
+    inside the session's transaction and the caller commits, so that other rows
+    (the ingest log) commit together with the document.
+    """
+    if isinstance(target, Session):
+        return _load(target, doc, force)
+    with Session(target) as session, session.begin():
+        return _load(session, doc, force)
+
+
+def _load(session: Session, doc: Document, force: bool) -> LoadOutcome:
+    meta = doc.meta
+    existing = session.execute(
+        select(DocumentRow.id, DocumentRow.parser_version).where(DocumentRow.sha256 == meta.sha256)
+    ).first()
+    document_values = _document_values(doc)
+    if existing is None:
+        document_id = session.execute(
+            insert(DocumentRow).values(**document_values).returning(DocumentRow.id)
+        ).scalar_one()
+        status: Status = "inserted"
+    elif force or is_newer(meta.parser_version, existing.parser_version):
+        document_id = existing.id
+        for table in CHILD_TABLES:
+            session.execute(delete(table).where(table.document_id == document_id))
+        session.execute(update(DocumentRow).where(DocumentRow.id == document_id).values(**document_values))
+        status = "replaced"
+    else:
+        return LoadOutcome("skipped", existing.id)
+    for child, rows in _child_rows(doc, document_id).items():
+        if rows:
+            session.execute(insert(child), rows)
+    _remember_code_names(session, doc)
+    return LoadOutcome(status, document_id)
+
+
+def _document_values(doc: Document) -> dict[str, Any]:
+    values = asdict(doc.meta)
+    values["files"] = list(doc.meta.files)
+    values["loaded_at"] = datetime.now(UTC).replace(tzinfo=None)
+    return values
+
+
+def _numbered(document_id: int, records: list[Any]) -> list[dict[str, Any]]:
+    return [{**asdict(r), "document_id": document_id, "ordinal": i} for i, r in enumerate(records)]
+
+
+def _child_rows(doc: Document, document_id: int) -> dict[type, list[dict[str, Any]]]:
+    tables = [
+        {**asdict(t), "document_id": document_id, "table_index": i, "page": t.page}
+        for i, t in enumerate(doc.tables)
+    ]
+    three = asdict(doc.three_public)
+    has_three = any(v is not None for v in three.values())
+    return {
+        SectionRow: _numbered(document_id, doc.sections),
+        SourceTableRow: tables,
+        LineItemRow: _numbered(document_id, doc.line_items),
+        ThreePublicRow: [{**three, "document_id": document_id}] if has_three else [],
+        ProjectRow: _numbered(document_id, doc.projects),
+        IndicatorRow: _numbered(document_id, doc.indicators),
+        FactRow: _numbered(document_id, doc.facts),
+        CheckRow: _numbered(document_id, doc.checks),
+    }
+
+
+def _remember_code_names(session: Session, doc: Document) -> None:
+    """Add the code names this document uses to `codes`; the first name seen stays."""
+    names: dict[tuple[str, str], str] = {}
+    for item in doc.line_items:
+        if item.functional_code and item.functional_name:
+            names.setdefault(("functional", item.functional_code), item.functional_name)
+        if item.economic_code and item.economic_name:
+            names.setdefault(("economic", item.economic_code), item.economic_name)
+    if not names:
+        return
+    dialect = session.get_bind().dialect.name
+    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    rows = [{"scheme": s, "code": c, "name": n} for (s, c), n in sorted(names.items())]
+    session.execute(insert_fn(CodeRow).on_conflict_do_nothing(), rows)

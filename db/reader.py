@@ -1,0 +1,65 @@
+"""Rebuild a `Document` from its rows, so an export equals the parse it came from."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Base,
+    CheckRow,
+    DocumentRow,
+    FactRow,
+    IndicatorRow,
+    LineItemRow,
+    ProjectRow,
+    SectionRow,
+    SourceTableRow,
+    ThreePublicRow,
+)
+from schemas.records import (
+    Check,
+    Document,
+    DocumentMeta,
+    Fact,
+    Indicator,
+    LineItem,
+    Project,
+    Section,
+    SourceTable,
+    ThreePublic,
+)
+
+
+def _record(cls: Any, row: Base) -> Any:
+    return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
+
+
+def _records(session: Session, cls: Any, table: Any, document_id: int) -> list[Any]:
+    order = table.table_index if table is SourceTableRow else table.ordinal
+    rows = session.scalars(select(table).where(table.document_id == document_id).order_by(order))
+    return [_record(cls, row) for row in rows]
+
+
+def read_document(session: Session, document_id: int) -> Document:
+    """The `Document` stored under `document_id`, lists in document order."""
+    row = session.get_one(DocumentRow, document_id)
+    three = session.scalars(select(ThreePublicRow).where(ThreePublicRow.document_id == document_id)).first()
+    return Document(
+        meta=_record(DocumentMeta, row),
+        sections=_records(session, Section, SectionRow, document_id),
+        tables=_records(session, SourceTable, SourceTableRow, document_id),
+        line_items=_records(session, LineItem, LineItemRow, document_id),
+        three_public=_record(ThreePublic, three) if three else ThreePublic(),
+        projects=_records(session, Project, ProjectRow, document_id),
+        indicators=_records(session, Indicator, IndicatorRow, document_id),
+        facts=_records(session, Fact, FactRow, document_id),
+        checks=_records(session, Check, CheckRow, document_id),
+    )
+
+
+def document_id_by_sha(session: Session, sha256: str) -> int | None:
+    return session.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha256))
