@@ -25,7 +25,6 @@ from pipeline.errors import Reason, RejectedInput
 from pipeline.version import PARSER_VERSION
 from schemas.records import Check, Document, DocumentMeta
 
-
 _NEAR_BOTTOM = 0.7  # a table ending below this share of the page height may go on overleaf
 
 
@@ -36,7 +35,7 @@ def read_pages(path: str, settings: ExtractSettings, first_number: int = 1) -> l
     carried: list[tuple[float, float]] | None = None
     try:
         for index, page in enumerate(pdf.pages):
-            content = read_page(page, first_number + index, path, settings.camelot_fallback, carried)
+            content = read_page(page, first_number + index, path, settings, carried)
             pages.append(content)
             page.close()
             last = content.tables[-1] if content.tables else None

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from extractors.camelot_tables import lattice_tables
 from extractors.captions import is_caption_text, is_note_text, is_page_number
 from extractors.cell_text import clean_text, has_cid
 from extractors.grid import RawTable, pdfplumber_table_to_grid
-from extractors.text_line import TextLine
+from extractors.settings import ExtractSettings
 from extractors.table_kinds import is_table_title
+from extractors.text_line import TextLine
 from extractors.text_tables import camelot_columns, words_to_table
 
 # Text lines sit within a few points of each other; numbers typeset on their
@@ -95,16 +97,28 @@ def _words_in(page: Any, top: float, bottom: float) -> list[dict[str, Any]]:
     return kept
 
 
+def _ruled_tables(page: Any, number: int, path: str | None, engine: str) -> list[RawTable]:
+    if engine == "camelot-stream":
+        return []
+    if engine == "camelot-lattice" and path:
+        grids = lattice_tables(path, number, float(page.height))
+    else:
+        grids = [g for t in page.find_tables() if (g := pdfplumber_table_to_grid(t, number)) is not None]
+    return sorted((g for g in grids if g.n_rows >= 1 and g.n_cols >= 2), key=lambda t: t.bbox[1])
+
+
 def read_page(
     page: Any,
     number: int,
     path: str | None = None,
-    camelot_fallback: bool = True,
+    settings: ExtractSettings | None = None,
     carried: list[tuple[float, float]] | None = None,
 ) -> PageContent:
     """Tables and text lines of one pdfplumber page.
 
-    With `camelot_fallback` (and the file's `path` for camelot), a region under
+    The settings' engine finds ruled tables (pdfplumber, or camelot's lattice;
+    `camelot-stream` reads every table as unruled). With `camelot_fallback`
+    (and the file's `path` for camelot), a region under
     a table title where pdfplumber found no ruled table is read as an unruled
     table from camelot's columns and pdfplumber's words. `carried` holds the
     columns of an unruled table that ran to the bottom of the page before:
@@ -115,14 +129,11 @@ def read_page(
     content.char_count = len(page.chars)
     if not content.char_count:
         return content
-    found = page.find_tables()
-    for table in found:
-        grid = pdfplumber_table_to_grid(table, number)
-        if grid is not None and grid.n_rows >= 1 and grid.n_cols >= 2:
-            content.tables.append(grid)
-    content.tables.sort(key=lambda t: t.bbox[1])
+    settings = settings or ExtractSettings()
+    content.tables = _ruled_tables(page, number, path, settings.engine)
     content.lines = _text_lines(page, number, [t.bbox for t in content.tables])
-    regions = _unruled_regions(content) if camelot_fallback and path else []
+    unruled = settings.camelot_fallback or settings.engine == "camelot-stream"
+    regions = _unruled_regions(content) if unruled and path else []
     if carried and not content.tables:
         titled = [r for r in regions if r[0] > 0.0]
         regions = [(0.0, min((top for top, _ in titled), default=content.height)), *titled]

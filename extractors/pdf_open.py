@@ -38,20 +38,25 @@ def _check_bytes(path: str) -> None:
         raise RejectedInput(path, Reason.NOT_PDF, "the file is not a PDF (no %PDF header)")
 
 
+def _cause(exc: BaseException) -> BaseException:
+    """The pdfminer error pdfplumber wraps in its own `PdfminerException`."""
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+    return inner or exc.__cause__ or exc
+
+
 def open_pdf(path: str, settings: ExtractSettings) -> pdfplumber.PDF:
     """A pdfplumber PDF whose pages can all be read, or `RejectedInput`."""
     _check_bytes(path)
     try:
         pdf = pdfplumber.open(path)
         count = len(pdf.pages)
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise RejectedInput(path, Reason.ENCRYPTED, f"the PDF is encrypted ({type(exc).__name__})") from exc
-    except PDFSyntaxError as exc:
-        raise RejectedInput(path, Reason.CORRUPT, f"the PDF is damaged or truncated ({exc})") from exc
     except Exception as exc:  # pdfminer raises many unrelated types on broken files
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            raise RejectedInput(path, Reason.ENCRYPTED, f"the PDF is encrypted ({exc})") from exc
-        raise RejectedInput(path, Reason.CORRUPT, f"the PDF cannot be read ({type(exc).__name__}: {exc})") from exc
+        cause = _cause(exc)
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise RejectedInput(path, Reason.ENCRYPTED, "the PDF is encrypted with a password") from exc
+        if isinstance(cause, PDFSyntaxError):
+            raise RejectedInput(path, Reason.CORRUPT, f"the PDF is damaged or truncated ({cause})") from exc
+        raise RejectedInput(path, Reason.CORRUPT, f"the PDF cannot be read ({type(cause).__name__}: {cause})") from exc
     if count == 0:
         pdf.close()
         raise RejectedInput(path, Reason.CORRUPT, "the PDF has no pages")

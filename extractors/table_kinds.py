@@ -27,7 +27,7 @@ class KindPhrase:
 def _phrases() -> tuple[KindPhrase, ...]:
     text = resources.files("extractors").joinpath("vocab/table_kinds.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    out = []
+    out: list[KindPhrase] = []
     for kind, spec in data.items():
         unknown = set(spec) - {"titles", "final"}
         if unknown:

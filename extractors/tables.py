@@ -22,8 +22,8 @@ from extractors.captions import (
 from extractors.grid import RawTable
 from extractors.header import AMOUNT, body_rows, column_paths, header_row_count, is_ordinal_row
 from extractors.page_content import PageContent
-from extractors.text_line import TextLine
 from extractors.table_kinds import kind_of_title, normalize_title
+from extractors.text_line import TextLine
 from schemas.records import SourceTable
 
 # Kinds whose grids are forms (label | value) rather than header-over-columns.

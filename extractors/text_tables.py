@@ -112,7 +112,7 @@ def _row_texts(row: list[_Line], columns: list[tuple[float, float]]) -> list[str
     parts = [line.texts(columns) for line in row]
     joined = []
     for index in range(len(columns)):
-        pieces = [p[index] for p in parts if p[index]]
+        pieces = [text for p in parts if (text := p[index])]
         joined.append(clean_text("\n".join(pieces)) if pieces else None)
     return joined
 

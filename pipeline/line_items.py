@@ -43,7 +43,7 @@ def has_line_items(kind: str) -> bool:
     return kind in LINE_ITEM_KINDS or kind.startswith("final_") and "performance" not in kind
 
 
-def _role(path: list[str], values: list[str]) -> str:
+def _role(path: list[str], values: list[str | None]) -> str:
     leaf = re.sub(r"\s", "", path[-1]) if path else ""
     if _CODE_HEADER.match(leaf):
         return "code"
@@ -87,7 +87,7 @@ def table_to_line_items(table: SourceTable, table_index: int, year: int | None) 
         for side in sides:
             mine = [c for c in columns if c.side == side]
             labels = [t for c in mine if c.role == "label" and (t := _cell(row, c.index))]
-            code_cells = [_cell(row, c.index) for c in mine if c.role == "code"]
+            code_cells: list[str] = [_cell(row, c.index) for c in mine if c.role == "code"]
             amounts = [(c, v) for c in mine if c.role == "amount" and (v := parse_amount(_cell(row, c.index))) is not None]
             if not amounts:
                 continue

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from pipeline.amounts import parse_amount, to_yuan
 from pipeline.targets import looks_like_target, parse_target
-from schemas.records import Indicator, Project, SourceTable
+from schemas.records import Indicator, Project, Scope, SourceTable
 
 PROJECT_KINDS = frozenset({"project_performance"})
 INDICATOR_KINDS = frozenset({"department_performance", "project_performance"})
@@ -51,15 +51,17 @@ def _squash(text: str | None) -> str:
     return re.sub(r"\s+", "", text or "")
 
 
+def _column(cells: list[str], pattern: re.Pattern[str]) -> int | None:
+    return next((i for i, c in enumerate(cells) if pattern.search(c)), None)
+
+
 def find_indicator_columns(table: SourceTable) -> IndicatorColumns | None:
     """Where the indicator block starts and which column holds what."""
     for index, row in enumerate(table.rows):
         cells = [_squash(_plain(c)) for c in row]
-        def col(pattern: re.Pattern[str]) -> int | None:
-            return next((i for i, c in enumerate(cells) if pattern.search(c)), None)
-        l1, l2, l3, target = col(_LEVEL1), col(_LEVEL2), col(_LEVEL3), col(_TARGET)
+        l1, l2, l3, target = (_column(cells, p) for p in (_LEVEL1, _LEVEL2, _LEVEL3, _TARGET))
         if l3 is not None and target is not None and l2 is not None:
-            return IndicatorColumns(index, l1 if l1 is not None else l2, l2, l3, target, col(_UNIT_COL))
+            return IndicatorColumns(index, l1 if l1 is not None else l2, l2, l3, target, _column(cells, _UNIT_COL))
     return None
 
 
@@ -77,7 +79,7 @@ def table_to_indicators(table: SourceTable, project: str | None) -> list[Indicat
     cols = find_indicator_columns(table)
     if cols is None:
         return []
-    scope = "project" if project is not None else "department"
+    scope: Scope = "project" if project is not None else "department"
     level1 = level2 = None
     out: list[Indicator] = []
     for row_index in range(cols.header_row + 1, len(table.rows)):

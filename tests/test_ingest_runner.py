@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ingest_fakes import LINE_ITEMS_PER_DOC, fake_parse, write_inputs
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import pipeline.ingest
 from db import open_engine
 from db.models import DocumentRow, IngestRunRow, LineItemRow
+from ingest_fakes import LINE_ITEMS_PER_DOC, fake_parse, write_inputs
 from pipeline.fingerprint import disclosure_sha256
 from pipeline.ingest import expand_paths, ingest
 

@@ -10,12 +10,12 @@ import sys
 import time
 from pathlib import Path
 
-from ingest_fakes import write_inputs
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import open_engine
 from db.models import CHILD_TABLES, DocumentRow
+from ingest_fakes import write_inputs
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "jiyuan-bianban-2021-budget.pdf"
 BATCH = 4

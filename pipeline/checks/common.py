@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.amounts import UNIT_FACTORS
-from schemas.records import Check, LineItem
+from schemas.records import Check, LineItem, Status
 
 TOTAL_LABEL = re.compile(r"合\s*计|总\s*计|共\s*计")
 
@@ -21,6 +21,10 @@ def quantum(source: str, unit: str | None) -> Decimal:
 
 def agree(expected: Decimal, actual: Decimal, tolerance: Decimal) -> bool:
     return abs(expected - actual) <= tolerance
+
+
+def status(ok: bool) -> Status:
+    return "pass" if ok else "fail"
 
 
 def yuan(value: Decimal) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.checks.common import TOTAL_LABEL, Side, agree, quantum, sides, yuan
+from pipeline.checks.common import TOTAL_LABEL, Side, agree, quantum, sides, status, yuan
 from schemas.records import Check, Document, LineItem
 
 # Groups of (table kind, measure) whose totals rows must agree.
@@ -41,8 +41,7 @@ def cross_table_totals(document: Document) -> list[Check]:
         first_kind, first = found[0]
         for kind, item in found[1:]:
             tolerance = max(quantum(first.amount_source, first.unit_source), quantum(item.amount_source, item.unit_source))
-            status = "pass" if agree(first.amount, item.amount, tolerance) else "fail"
-            checks.append(Check("cross_table_total", status, (
+            checks.append(Check("cross_table_total", status(agree(first.amount, item.amount, tolerance)), (
                 f"{name}: {first_kind} p{first.page} {yuan(first.amount)} vs {kind} p{item.page} {yuan(item.amount)}"),
                 item.page))
     return checks
@@ -64,8 +63,8 @@ def income_equals_expenditure(document: Document) -> list[Check]:
             continue
         tolerance = max(quantum(income.amount_source, income.unit_source),
                         quantum(spending.amount_source, spending.unit_source))
-        status = "pass" if agree(income.amount, spending.amount, tolerance) else "fail"
-        checks.append(Check("income_equals_expenditure", status, (
+        ok = agree(income.amount, spending.amount, tolerance)
+        checks.append(Check("income_equals_expenditure", status(ok), (
             f"table {income.table_index + 1} ({income.table_kind}): income {yuan(income.amount)} "
             f"({income.row_label}) vs expenditure {yuan(spending.amount)} ({spending.row_label})"), spending.page))
     return checks

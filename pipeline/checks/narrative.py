@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pipeline.checks.common import agree, quantum, sides, yuan
+from pipeline.checks.common import agree, quantum, sides, status, yuan
 from pipeline.checks.cross_table import table_total
 from schemas.records import Check, Document, Fact, LineItem
 
@@ -46,8 +46,7 @@ def _class_amount(document: Document, code: str) -> tuple[Decimal, int] | None:
 
 def _compare(fact: Fact, amount: Decimal, page: int, where: str) -> Check:
     tolerance = _fact_quantum(fact) / 2
-    status = "pass" if agree(fact.value, amount, tolerance) else "fail"
-    return Check("narrative_vs_table", status, (
+    return Check("narrative_vs_table", status(agree(fact.value, amount, tolerance)), (
         f"{fact.key}: the text on p{fact.page} says {fact.value_source} ({yuan(fact.value)}), "
         f"{where} p{page} says {yuan(amount)}"), fact.page)
 
@@ -91,7 +90,6 @@ def three_public_parts(document: Document) -> list[Check]:
             continue
         added = sum((p or zero for p in parts), zero)
         tolerance = Decimal("0.01") * len(parts) if whole == whole.quantize(Decimal("0.01")) else Decimal(1)
-        status = "pass" if agree(whole, added, tolerance) else "fail"
-        checks.append(Check("three_public_parts", status,
+        checks.append(Check("three_public_parts", status(agree(whole, added, tolerance)),
                             f"三公 {name} = {yuan(whole)}, its parts add up to {yuan(added)}", three.page))
     return checks

@@ -1,0 +1,37 @@
+# Yusuan's two entry points: `make demo` and `make test` (see README.md).
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint system-deps fixtures bench
+
+$(BIN)/yusuan: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# The storage tests start a real PostgreSQL server; install it where it is missing.
+system-deps:
+	@if ! command -v pg_ctl >/dev/null && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	fi
+
+demo: $(BIN)/yusuan
+	$(BIN)/yusuan ingest fixtures/*.pdf --db sqlite:///yusuan.db
+	$(BIN)/yusuan stats --db sqlite:///yusuan.db
+
+lint: $(BIN)/yusuan
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: system-deps lint
+	$(BIN)/pytest
+
+# Regenerating the fixture PDFs needs LibreOffice, the Noto CJK fonts, poppler and qpdf.
+fixtures: $(BIN)/yusuan
+	apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui fonts-noto-cjk poppler-utils qpdf
+	$(BIN)/pip install -q -e '.[fixtures]'
+	$(BIN)/python -m fixtures.generate
+
+bench: $(BIN)/yusuan
+	$(BIN)/python bench/bench.py

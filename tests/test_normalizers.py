@@ -1,0 +1,128 @@
+"""Normalizers, table-driven from cell and sentence texts printed in the seed and the corpus."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pipeline.amounts import parse_amount, to_yuan
+from pipeline.codes import CodeResolver
+from pipeline.facts import sentence_facts
+from pipeline.measures import measure_of
+from pipeline.targets import parse_target
+from pipeline.three_public import items_to_three_public
+from schemas.records import LineItem
+
+
+@pytest.mark.parametrize(("text", "unit", "yuan"), [
+    ("500.9", "万元", Decimal("5009000")),
+    ("44,156.640120", "万元", Decimal("441566401.20")),
+    ("96,282,213.44", "元", Decimal("96282213.44")),
+    ("0.00", "元", Decimal("0")),
+    ("(1.5)", "万元", Decimal("-15000")),
+])
+def test_amounts_are_exact_yuan(text: str, unit: str, yuan: Decimal) -> None:
+    value = parse_amount(text)
+    assert value is not None and to_yuan(value, unit) == yuan
+
+
+@pytest.mark.parametrize("text", ["", "-", "无", "合计", "2021-01-01", None])
+def test_non_amounts_are_none(text: str | None) -> None:
+    assert parse_amount(text) is None
+
+
+@pytest.mark.parametrize(("path", "measure"), [
+    (["总计"], "total"),
+    (["基本支出", "小计"], "basic.total"),
+    (["基本支出", "工资福利支出"], "basic.wages"),
+    (["基本支出", "公用经费"], "basic.goods_services"),
+    (["基本支出", "对个人和家庭的补助"], "basic.transfers_to_individuals"),
+    (["项目支出", "一般性项目"], "project.general"),
+    (["项目支出", "专项资金"], "project.special"),
+    (["支出", "本年支出小计", "一般公共预算", "小计"], "income.general_budget"),
+    (["支出", "本年支出小计", "一般公共预算", "其中：财政拨款"], None),
+    (["收入", "金额"], "total"),
+    (["2021年“三公”经费预算数"], "total"),
+    (["上年结转", "基本支出", "小计"], "carryover.basic.total"),
+    (["2025年执行数"], "previous.total"),
+    (["支出", "年初预算数"], None),
+    (["支出", "决算数"], "total"),
+    (["单位（科目名称）"], None),
+])
+def test_column_paths_to_measures(path: list[str], measure: str | None) -> None:
+    assert measure_of(path) == measure
+
+
+@pytest.mark.parametrize(("raw", "operator", "value", "unit"), [
+    ("≥95%", ">=", "95", "%"),
+    ("≧90%", ">=", "90", "%"),
+    ("=63个", "=", "63", "个"),
+    (">50个", ">", "50", "个"),
+    ("≤15%", "<=", "15", "%"),
+    ("140/人/天", None, "140", "/人/天"),
+    ("≥13459.00(平方米)", ">=", "13459.00", "平方米"),
+    ("不少于2次", ">=", "2", "次"),
+    ("完成率100%", None, None, None),
+    ("有效", None, None, None),
+    ("规范 健全", None, None, None),
+])
+def test_targets(raw: str, operator: str | None, value: str | None, unit: str | None) -> None:
+    target = parse_target(raw)
+    assert (target.operator, target.value, target.unit) == (operator, Decimal(value) if value else None, unit)
+
+
+def test_codes_split_joined_prefixed_and_by_name() -> None:
+    split = CodeResolver(2021, "functional").resolve(["201", "32", "01"], ["行政运行（组织事务）"])
+    assert (split.by_system["functional"].code, split.by_system["functional"].name) == ("2013201", "行政运行")
+    prefixed = CodeResolver(2026, "economic_department").resolve([], ["50501-工资福利支出", "30102-津贴补贴"])
+    assert prefixed.by_system["economic_government"].code == "50501"
+    assert prefixed.by_system["economic_department"].code == "30102"
+    names = CodeResolver(2019, "functional")
+    assert names.resolve([], ["社会保障和就业支出"]).by_system["functional"].code == "208"
+    assert names.resolve([], ["行政事业单位养老支出"]).by_system["functional"].code == "20805"
+    assert names.resolve([], ["机关事业单位基本养老保险缴费支出"]).by_system["functional"].code == "2080505"
+    ordinal = CodeResolver(2021, "functional").resolve([], ["三十四、抗议特别国债安排的支出"])
+    assert ordinal.by_system["functional"].code == "234"
+
+
+def test_unknown_printed_code_is_kept_not_replaced() -> None:
+    codes = CodeResolver(2022, "functional").resolve(["207", "01", "97"], ["其他文化支出"])
+    found = codes.by_system["functional"]
+    assert (found.code, found.known) == ("2070197", False)
+
+
+def _item(label: str, path: list[str], amount: str) -> LineItem:
+    return LineItem("three_public", 7, 0, 15, label, path, Decimal(amount), amount, "万元")
+
+
+def test_three_public_by_rows_and_by_columns() -> None:
+    rows = items_to_three_public([
+        _item("共计", ["2021年“三公”经费预算数"], "41000"),
+        _item("2、公务接待费", ["2021年“三公”经费预算数"], "11000"),
+        _item("3、公务用车费", ["2021年“三公”经费预算数"], "30000"),
+        _item("其中：（1）公务用车运行维护费", ["2021年“三公”经费预算数"], "30000"),
+    ])
+    assert (rows.total, rows.reception, rows.vehicles, rows.vehicle_operation, rows.outbound_travel) == (
+        Decimal(41000), Decimal(11000), Decimal(30000), Decimal(30000), None)
+    columns = items_to_three_public([
+        _item("", ["“三公”经费预算数", "合计"], "108100"),
+        _item("", ["“三公”经费预算数", "公务用车购置及运行费", "购置费"], "0"),
+        _item("", ["“三公”经费预算数", "公务用车购置及运行费", "运行费"], "99800"),
+        _item("", ["机关运行经费预算数"], "2178300"),
+    ])
+    assert (columns.total, columns.vehicle_purchase, columns.vehicle_operation) == (
+        Decimal(108100), Decimal(0), Decimal(99800))
+
+
+def test_facts_amounts_shares_and_changes() -> None:
+    sentence = "示范区党工委编办2021年支出合计500.9万元，其中：基本支出405.7万元，占80.99%；项目支出95.2万元，占19.01%。"
+    facts = {f.key: f.value for f in sentence_facts(sentence, 4, 2021)}
+    assert facts == {"expenditure.total": Decimal("5009000"), "expenditure.basic": Decimal("4057000"),
+                     "expenditure.basic.share": Decimal("80.99"), "expenditure.project": Decimal("952000"),
+                     "expenditure.project.share": Decimal("19.01")}
+    change = "2021年“三公”经费支出预算数比2020年减少5.0万元，下降54.95%。"
+    assert {f.key: f.value for f in sentence_facts(change, 4, 2021)} == {
+        "three_public.change_amount": Decimal("-50000"), "three_public.change_percent": Decimal("-54.95")}
+    separators = "2025年，上海市普陀区司法局收入预算37,151.47万元，比上年减少1720.00万"
+    assert sentence_facts(separators, 8, 2025)[0].value == Decimal("371514700")
