@@ -115,7 +115,8 @@ def boxes_to_grid(
     top = min(b[0][1] for b in boxes)
     x1 = max(b[0][2] for b in boxes)
     bottom = max(b[0][3] for b in boxes)
-    return RawTable(page=page, bbox=(x0, top, x1, bottom), cells=cells, engine=engine, row_tops=ys)
+    edges = list(zip(xs, [*xs[1:], x1], strict=True))
+    return RawTable(page=page, bbox=(x0, top, x1, bottom), cells=cells, engine=engine, row_tops=ys, col_edges=edges)
 
 
 def pdfplumber_table_to_grid(table: Any, page: int) -> RawTable | None:

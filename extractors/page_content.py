@@ -26,6 +26,7 @@ from extractors.text_tables import camelot_columns, words_to_table
 _LINE_Y_TOLERANCE = 4
 _FIGURES = re.compile(r"(?<![\d.,])\d[\d,]*\.\d+(?![\d.])")
 _MIN_FIGURE_LINES = 3
+_LEADER = re.compile(r"[.…·]{4,}|…{2,}")
 
 
 @dataclass
@@ -65,7 +66,9 @@ def _unruled_regions(content: PageContent) -> list[tuple[float, float]]:
     A page with neither a title nor a ruled table but with rows of figures is
     a candidate too: the continuation of an unruled table from the page before.
     """
-    titles = [line for line in content.lines if is_table_title(line.text)]
+    if any(line.text in ("目录", "目 录", "报表目录") for line in content.lines):
+        return []  # a contents page lists table titles; it holds no table
+    titles = [line for line in content.lines if is_table_title(line.text) and not _LEADER.search(line.text)]
     stops = sorted([t.bbox[1] for t in content.tables] + [t.top for t in titles] + [content.height])
     regions = []
     for title in titles:
@@ -140,7 +143,9 @@ def read_page(
     if regions:
         columns = cache(lambda: camelot_columns(path or "", number))
         for top, bottom in regions:
-            grid = words_to_table(_words_in(page, top, bottom), columns, number, carried if top == 0.0 else None)
+            continuing = top == 0.0
+            grid = words_to_table(_words_in(page, top, bottom), columns, number,
+                                  carried if continuing else None, titled=not continuing)
             if grid is not None:
                 content.tables.append(grid)
         content.tables.sort(key=lambda t: t.bbox[1])

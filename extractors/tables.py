@@ -44,6 +44,7 @@ class _Building:
 
     table: SourceTable
     n_cols: int
+    col_edges: list[tuple[float, float]] = field(default_factory=list)
     header_texts: list[list[str | None]] = field(default_factory=list)
     last_bottom: float = 0.0
     page_height: float = 0.0
@@ -76,7 +77,7 @@ def _continues(open_: _Building | None, grid: RawTable, index: int, caption: Cap
     """Whether `grid` carries on the table still open from the page before."""
     if open_ is None or index != 0 or grid.page != open_.table.pages[-1] + 1:
         return False
-    if abs(grid.n_cols - open_.n_cols) > 0:
+    if grid.n_cols != open_.n_cols and column_map(grid.col_edges, open_.col_edges) is None:
         return False
     if caption.title is None:
         return True
@@ -85,8 +86,30 @@ def _continues(open_: _Building | None, grid: RawTable, index: int, caption: Cap
     return same and open_.table.kind not in FORM_KINDS
 
 
+def column_map(edges: list[tuple[float, float]], target: list[tuple[float, float]]) -> list[int] | None:
+    """For each column of a continuation, the column of the table it continues that it
+    overlaps most; None when some column overlaps none (not the same table)."""
+    if not edges or not target:
+        return None
+    mapping = []
+    for x0, x1 in edges:
+        overlaps = [min(x1, t1) - max(x0, t0) for t0, t1 in target]
+        best = max(range(len(target)), key=lambda i: overlaps[i])
+        if overlaps[best] <= 0:
+            return None
+        mapping.append(best)
+    return mapping
+
+
 def _append_rows(building: _Building, grid: RawTable, start: int) -> None:
+    mapping = None if grid.n_cols == building.n_cols else column_map(grid.col_edges, building.col_edges)
     for _, texts in body_rows(grid, start):
+        if mapping is not None:
+            placed: list[str | None] = [None] * building.n_cols
+            for text, index in zip(texts, mapping, strict=True):
+                if text:
+                    placed[index] = f"{placed[index]}{text}" if placed[index] else text
+            texts = placed
         building.table.rows.append(texts)
         building.table.row_pages.append(grid.page)
 
@@ -98,7 +121,7 @@ def _start_table(grid: RawTable, caption: Caption) -> _Building:
         kind=kind, title=caption.title, unit=caption.unit, pages=[grid.page], header=paths, rows=[],
         engine=grid.engine,
     )
-    building = _Building(table, grid.n_cols, header_texts)
+    building = _Building(table, grid.n_cols, grid.col_edges, header_texts)
     _append_rows(building, grid, header_rows)
     return building
 

@@ -230,18 +230,22 @@ def words_to_table(
     fallback_columns: Callable[[], list[tuple[float, float]]],
     page_number: int,
     carried: list[tuple[float, float]] | None = None,
+    titled: bool = True,
 ) -> RawTable | None:
     """A grid from the words of a table region.
 
     Columns come from the header's leaf words; a region without a header
     takes camelot's columns. The top of a page continuing an unruled table
     (`carried` columns) is all body: the stitcher drops a repeated header.
+    A region with no title of its own must hold figures to be a table.
     """
     if not words:
         return None
     lines = _lines(words)
     # No figure at all: a header over an empty table (本表为空表), all of it header.
     first = 0 if carried else next((i for i, line in enumerate(lines) if line.has_amount()), len(lines))
+    if not titled and not any(line.has_amount() for line in lines):
+        return None
     header = _merge_header_wraps(lines[:first])
     body_words = [w for line in lines[first:] for w in line.words]
     columns = carried or header_columns(header, body_words) or fallback_columns()

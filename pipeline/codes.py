@@ -43,9 +43,10 @@ class RowCodes:
 class CodeResolver:
     """Resolves the rows of one table side in order, remembering the 类 and 款 above."""
 
-    def __init__(self, year: int | None, default_system: str) -> None:
+    def __init__(self, year: int | None, default_system: str, by_name: bool = True) -> None:
         self.year = year
         self.default_system = default_system
+        self.by_name = by_name
         self._parents: dict[str, list[str]] = {}
 
     def _book(self, system: str) -> Codebook:
@@ -80,7 +81,7 @@ class CodeResolver:
     def resolve(self, code_cells: list[str], labels: list[str]) -> RowCodes:
         """Codes of one row from its code cells and its name cells."""
         out = RowCodes()
-        digits = "".join(c.strip() for c in code_cells if c and c.strip())
+        digits = _join_split(code_cells)
         name = labels[-1] if labels else ""
         if digits and _DIGITS.match(digits) and (system := SYSTEM_BY_DIGIT.get(digits[0])):
             out.by_system[system] = self._printed(system, digits, name)
@@ -88,11 +89,19 @@ class CodeResolver:
             for code, printed_name in split_prefixed(label):
                 if (system := SYSTEM_BY_DIGIT.get(code[0])) and system not in out.by_system:
                     out.by_system[system] = self._printed(system, code, printed_name)
-        if not out and name and not code_cells_present(code_cells):
+        if not out and name and self.by_name and not code_cells_present(code_cells):
             resolved = self._by_name(name)
             if resolved is not None:
                 out.by_system[self.default_system] = resolved
         return out
+
+
+def _join_split(code_cells: list[str]) -> str:
+    """类 | 款 | 项 cells as one code; a 款 or 项 printed without its leading zero (`301 | 2`) is padded."""
+    parts = [c.strip() for c in code_cells if c and c.strip()]
+    if len(parts) > 1 and all(p.isdigit() for p in parts):
+        return parts[0] + "".join(p.zfill(2) for p in parts[1:])
+    return "".join(parts)
 
 
 def code_cells_present(code_cells: list[str]) -> bool:

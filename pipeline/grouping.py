@@ -106,7 +106,7 @@ def read_pages(path: Path, sample: bool = False) -> list[str]:
         return []
     try:
         count = len(pdf)
-        wanted = range(min(count, MAX_PAGES))
+        wanted: Sequence[int] = range(min(count, MAX_PAGES))
         if sample:
             wanted = sorted({*range(min(count, HEAD_PAGES)), *range(max(0, count - TAIL_PAGES), count)})
         texts = []
@@ -304,9 +304,10 @@ def match(paths: Sequence[Path], profiles: Mapping[Path, Profile]) -> Grouping:
     for t in tables:
         fits = [f for n in narratives if isinstance(f := _fit(n, profiles[n], profiles[t]), _Fit)]
         if not fits:
-            why = "; ".join(str(_fit(n, profiles[n], profiles[t])) for n in narratives)
-            notes.append(f"{t}: tables PDF left on its own: no narrative in the batch announces it"
-                         + (f" ({why})" if why else ""))  # fmt: skip
+            why = [str(_fit(n, profiles[n], profiles[t])) for n in narratives[:3]]
+            why += [f"{len(narratives) - 3} more"] if len(narratives) > 3 else []
+            notes.append(f"{t}: tables PDF left on its own: no narrative in the batch fits it"
+                         + (f" ({'; '.join(why)})" if why else ""))  # fmt: skip
             continue
         best = _best(fits)
         if len(best) > 1:

@@ -27,6 +27,7 @@ from db.engine import DEFAULT_URL, open_engine
 from db.loader import is_newer, load
 from db.models import DocumentRow, IngestRunRow
 from pipeline.fingerprint import disclosure_sha256
+from pipeline.grouping import Grouping, plan_groups
 from pipeline.parse_pool import Parsed, ParseFn, parse_in_pool
 from pipeline.version import PARSER_VERSION
 
@@ -52,6 +53,10 @@ class RunReport:
     loaded: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
+    grouped: list[str] = field(default_factory=list)
+    """Files taken as one disclosure, and why: `a.pdf + b.pdf (tables PDF 2026, ...)`."""
+    ungrouped: list[str] = field(default_factory=list)
+    """Files that looked like part of a disclosure but were left on their own, and why."""
 
     @property
     def ok(self) -> bool:
@@ -82,20 +87,15 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], l
     return list(files), missing
 
 
-def group_disclosures(files: list[Path]) -> list[list[Path]]:
-    """The files of each disclosure, together (a narrative PDF with its tables PDF).
+def group_disclosures(files: list[Path]) -> Grouping:
+    """The files of each disclosure, together (a narrative PDF with its tables PDF),
+    with the merges made and the files left apart on purpose (`pipeline.grouping`)."""
+    return plan_groups(files)
 
-    Uses `pipeline.grouping.group_disclosures` when that module exists;
-    until then each file is a disclosure of its own.
-    """
-    try:
-        from pipeline.grouping import group_disclosures as grouper  # type: ignore[import-not-found]
-    except ModuleNotFoundError as exc:
-        if exc.name != "pipeline.grouping":
-            raise
-        return [[f] for f in files]
-    groups: list[list[Path]] = grouper(files)
-    return groups
+
+def _as_grouping(groups: Grouping | list[list[Path]]) -> Grouping:
+    """A stand-in `group_disclosures` (tests) may return the plain groups."""
+    return groups if isinstance(groups, Grouping) else Grouping(groups=[list(g) for g in groups])
 
 
 def _now() -> datetime:
@@ -204,7 +204,10 @@ def ingest(
     batch = _Batch(engine, force)
     for arg in missing:
         batch.fail(_Attempt((arg,), None, _now()), "not_found", "no such file, or no PDF in that folder")
-    groups = group_disclosures(files)
+    grouping = _as_grouping(group_disclosures(files))
+    batch.report.grouped = [merge.describe() for merge in grouping.merged]
+    batch.report.ungrouped = list(grouping.notes)
+    groups = grouping.groups
     bar = tqdm(total=len(groups), unit="doc", file=sys.stderr, disable=not progress, dynamic_ncols=True)
     try:
         todo: list[tuple[_Attempt, list[str]]] = []

@@ -74,12 +74,17 @@ def _cell(row: list[str | None], index: int) -> str:
     return (row[index] or "") if index < len(row) else ""
 
 
+def _income_side(columns: list[Column], side: int) -> bool:
+    """A side headed 收入: its names are sources of money, never classification items."""
+    return any("收入" in "".join(c.path) for c in columns if c.side == side and c.role == "label")
+
+
 def table_to_line_items(table: SourceTable, table_index: int, year: int | None) -> list[LineItem]:
     """Line items of one financial table, in row then column order."""
     columns = table_columns(table)
     sides = sorted({c.side for c in columns})
     system = "economic_department" if table.kind in ECONOMIC_KINDS else "functional"
-    resolvers = {side: CodeResolver(year, system) for side in sides}
+    resolvers = {side: CodeResolver(year, system, by_name=not _income_side(columns, side)) for side in sides}
     has_codes = {side: any(c.role == "code" for c in columns if c.side == side) for side in sides}
     items: list[LineItem] = []
     for row_index, row in enumerate(table.rows):

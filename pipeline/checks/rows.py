@@ -15,7 +15,7 @@ IDENTITIES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("total", ("basic.total", "project.total"), None),
     ("basic.total", _BASIC_PARTS, None),
     ("project.total", ("project.general", "project.special"), None),
-    ("total", _BASIC_PARTS, "basic.total"),
+    ("total", (*_BASIC_PARTS, "project.total"), "basic.total"),
     ("total", _INCOME_PARTS, "basic.total"),
 )
 

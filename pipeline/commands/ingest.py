@@ -12,6 +12,8 @@ from pipeline.ingest import ingest as run_ingest
 def summary_lines(report: RunReport) -> list[str]:
     lines = [f"loaded {len(report.loaded)}, skipped {len(report.skipped)}, failed {len(report.failed)}"]
     lines += [f"  {' + '.join(f.paths)}: {f.reason}: {f.detail}" for f in report.failed]
+    lines += [f"grouped: {merge}" for merge in report.grouped]
+    lines += [f"not grouped: {note}" for note in report.ungrouped]
     return lines
 
 
