@@ -16,6 +16,7 @@ from extractors.camelot_tables import lattice_tables
 from extractors.captions import is_caption_text, is_note_text, is_page_number
 from extractors.cell_text import clean_text, has_cid
 from extractors.grid import RawTable, pdfplumber_table_to_grid
+from extractors.header import AMOUNT
 from extractors.settings import ExtractSettings
 from extractors.table_kinds import is_table_title
 from extractors.text_line import TextLine
@@ -107,7 +108,22 @@ def _ruled_tables(page: Any, number: int, path: str | None, engine: str) -> list
         grids = lattice_tables(path, number, float(page.height))
     else:
         grids = [g for t in page.find_tables() if (g := pdfplumber_table_to_grid(t, number)) is not None]
-    return sorted((g for g in grids if g.n_rows >= 1 and g.n_cols >= 2), key=lambda t: t.bbox[1])
+    return sorted((g for g in grids if _is_table(g)), key=lambda t: t.bbox[1])
+
+
+def _is_table(grid: RawTable) -> bool:
+    """Boxes drawn around narrative lines or a contents entry are no table.
+
+    A table has two rows with two filled cells each, or one row of figures (a
+    totals row carried over to the next page).
+    """
+    rows = [[t for t in grid.row_texts(r) if t] for r in range(grid.n_rows)]
+    filled = [r for r in rows if len(r) >= 2]
+    if grid.n_cols < 2:
+        return False
+    if len(filled) >= 2:
+        return True
+    return bool(filled) and sum(1 for t in filled[0] if AMOUNT.match(t) and ("." in t or "," in t)) >= 2
 
 
 def read_page(

@@ -45,6 +45,7 @@ class _Building:
     table: SourceTable
     n_cols: int
     col_edges: list[tuple[float, float]] = field(default_factory=list)
+    first_rows: list[list[str | None]] = field(default_factory=list)
     header_texts: list[list[str | None]] = field(default_factory=list)
     last_bottom: float = 0.0
     page_height: float = 0.0
@@ -73,6 +74,11 @@ def _inner_caption(grid: RawTable) -> tuple[Caption, int]:
     return caption, len(texts) if caption.title or caption.unit else 0
 
 
+def _leading_rows(grid: RawTable) -> list[list[str | None]]:
+    """The first two rows: a list's repeated header, where a form would show its own values."""
+    return [grid.row_texts(r) for r in range(min(2, grid.n_rows))]
+
+
 def _continues(open_: _Building | None, grid: RawTable, index: int, caption: Caption) -> bool:
     """Whether `grid` carries on the table still open from the page before."""
     if open_ is None or index != 0 or grid.page != open_.table.pages[-1] + 1:
@@ -81,9 +87,10 @@ def _continues(open_: _Building | None, grid: RawTable, index: int, caption: Cap
         return False
     if caption.title is None:
         return True
-    # A form (one per project) repeating its title is the next form, not a continuation.
+    # A form (one per project) repeating its title is the next form, unless its first
+    # rows repeat too: then it is a list of projects printed with its header on every page.
     same = open_.table.title is not None and normalize_title(caption.title) == normalize_title(open_.table.title)
-    return same and open_.table.kind not in FORM_KINDS
+    return same and (open_.table.kind not in FORM_KINDS or _leading_rows(grid) == open_.first_rows)
 
 
 def column_map(edges: list[tuple[float, float]], target: list[tuple[float, float]]) -> list[int] | None:
@@ -121,7 +128,7 @@ def _start_table(grid: RawTable, caption: Caption) -> _Building:
         kind=kind, title=caption.title, unit=caption.unit, pages=[grid.page], header=paths, rows=[],
         engine=grid.engine,
     )
-    building = _Building(table, grid.n_cols, grid.col_edges, header_texts)
+    building = _Building(table, grid.n_cols, grid.col_edges, _leading_rows(grid), header_texts)
     _append_rows(building, grid, header_rows)
     return building
 
@@ -144,7 +151,8 @@ def _repeats_header(row: list[str | None], header: list[list[str | None]]) -> bo
 
 
 def _continue_table(building: _Building, grid: RawTable) -> None:
-    start = 0
+    repeated = building.table.kind in FORM_KINDS and _leading_rows(grid) == building.first_rows
+    start = len(building.first_rows) if repeated else 0
     if building.header_texts:
         count = min(grid.n_rows, len(building.header_texts) + _EXTRA_HEADER_LINES)
         while start < count and (

@@ -1,0 +1,127 @@
+"""The real corpus (../shared/corpus): parses scored against hand-written truth.
+
+Truth files live in tests/corpus_truth/ (see its README.md); each was read off
+the PDF by hand, never copied from Yusuan's output. Tests skip where the
+corpus is absent and fail instead under CI (the `corpus` fixture decides).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.errors import Reason, RejectedInput
+from pipeline.evaluation import score_document
+from schemas.contract import to_contract
+from schemas.records import Document
+
+TRUTH_DIR = Path(__file__).resolve().parent / "corpus_truth"
+SCANNED = "beijing-govservice-2026-department-budget-scanned.pdf"
+_SPACE = re.compile(r"\s+")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: parses the whole real corpus (minutes); deselect with -m 'not slow'")
+
+
+def truth_names() -> list[str]:
+    return sorted(p.stem for p in TRUTH_DIR.glob("*.json"))
+
+
+def load_truth(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((TRUTH_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    return data
+
+
+def truth_files(name: str, truth: dict[str, Any]) -> list[str]:
+    return list(truth["document"].get("files") or [f"{name}.pdf"])
+
+
+@pytest.mark.parametrize("name", truth_names())
+def test_corpus_document_matches_truth(
+    name: str, corpus: Path, parsed_corpus: Callable[..., Document]
+) -> None:
+    truth = load_truth(name)
+    doc = parsed_corpus(*truth_files(name, truth))
+    score = score_document(name, doc, to_contract(doc), truth)
+
+    problems: list[str] = []
+    problems += [f"document field: {e}" for e in score.field_errors]
+    problems += [f"table kind: {e}" for e in score.kind_errors]
+    if score.kind_accuracy != 1.0:
+        problems.append(
+            f"table kind accuracy {score.kind_accuracy:.3f}: {score.tables_kind_correct}/{score.tables_truth} right, "
+            f"{score.tables_extra} tables found that the truth does not list"
+        )
+    for kind in ("three_public", "facts", "line_items"):
+        if kind in truth:
+            result = score.records[kind]
+            if result.recall != 1.0:
+                problems.append(f"{kind} recall {result.recall:.3f} ({result.fn} of {result.tp + result.fn} missed)")
+    problems += [f"unexpected failed check: {c}" for c in score.unexpected_failures]
+    assert problems == [], f"{name}:\n  " + "\n  ".join(problems)
+
+
+def test_scanned_pdf_is_refused_by_name(corpus: Path) -> None:
+    from pipeline.api import parse
+
+    with pytest.raises(RejectedInput) as caught:
+        parse([corpus / SCANNED])
+    assert caught.value.reason == Reason.IMAGE_ONLY
+    assert SCANNED in str(caught.value)
+
+
+def _line_item_multiset(doc: Document) -> Counter[tuple[str, str, str, Decimal]]:
+    items = to_contract(doc)["line_items"]
+    return Counter(
+        (
+            i["table_kind"],
+            _SPACE.sub("", i["row_label"]),
+            "/".join(_SPACE.sub("", p) for p in i["column_path"]),
+            Decimal(str(i["amount"])).normalize(),
+        )
+        for i in items
+    )
+
+
+def test_renditions_agree(corpus: Path, parsed_corpus: Callable[..., Document]) -> None:
+    published = _line_item_multiset(parsed_corpus("putuo-wanli-2025-department-budget.pdf"))
+    assert published, "the published rendition yields no line items"
+    for draft in ("putuo-wanli-2025-department-budget-draft1.pdf", "putuo-wanli-2025-department-budget-draft2.pdf"):
+        got = _line_item_multiset(parsed_corpus(draft))
+        only_published = sorted((published - got).elements())[:10]
+        only_draft = sorted((got - published).elements())[:10]
+        assert got == published, f"{draft} differs: only in published {only_published}; only in draft {only_draft}"
+
+
+def corpus_budgets(folder: Path) -> list[tuple[str, ...]]:
+    """Every budget disclosure in MANIFEST.tsv (kind …预算), two-PDF ones as one, the scanned one left out."""
+    with (folder / "MANIFEST.tsv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter="\t") if r["kind"].endswith("预算") and r["file"] != SCANNED]
+    groups: dict[str, list[str]] = {}
+    for row in rows:
+        stem = re.sub(r"-(narrative|tables)\.pdf$", "", row["file"])
+        groups.setdefault(stem, []).append(row["file"])
+    return [tuple(sorted(files, key=lambda f: "tables" in f)) for files in groups.values()]
+
+
+@pytest.mark.slow
+def test_every_corpus_budget_parses(corpus: Path, parsed_corpus: Callable[..., Document]) -> None:
+    failures: list[str] = []
+    for files in corpus_budgets(corpus):
+        try:
+            doc = parsed_corpus(*files)
+        except Exception as exc:  # noqa: BLE001 - every failure is reported, not just the first
+            failures.append(f"{' + '.join(files)}: {type(exc).__name__}: {exc}")
+            continue
+        if len(doc.tables) < 5:
+            failures.append(f"{' + '.join(files)}: only {len(doc.tables)} tables")
+    assert failures == [], "\n".join(failures)
