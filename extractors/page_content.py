@@ -25,9 +25,10 @@ from extractors.text_tables import camelot_columns, words_to_table
 # Text lines sit within a few points of each other; numbers typeset on their
 # own baseline (common in final accounts) are still within this distance.
 _LINE_Y_TOLERANCE = 4
-_FIGURES = re.compile(r"(?<![\d.,])\d[\d,]*\.\d+(?![\d.])")
-_MIN_FIGURE_LINES = 3
 _LEADER = re.compile(r"[.…·]{4,}|…{2,}")
+_ENDS_AS_TITLE = re.compile(r"表\s*([（(][^）)]*[)）])?$")
+_HEADING = re.compile(r"^([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、])")
+_MAX_TITLE = 60
 
 
 @dataclass
@@ -61,25 +62,25 @@ def _text_lines(page: Any, number: int, boxes: list[tuple[float, float, float, f
     return lines
 
 
-def _unruled_regions(content: PageContent) -> list[tuple[float, float]]:
-    """Vertical spans of the page where a table title stands with no ruled table under it.
+def _standalone_title(text: str) -> bool:
+    """A line printed as a table's title, not a sentence or heading that names a table."""
+    return (
+        len(text) <= _MAX_TITLE and bool(_ENDS_AS_TITLE.search(text)) and is_table_title(text)
+        and not _LEADER.search(text) and not _HEADING.match(text)
+    )
 
-    A page with neither a title nor a ruled table but with rows of figures is
-    a candidate too: the continuation of an unruled table from the page before.
-    """
+
+def _unruled_regions(content: PageContent) -> list[tuple[float, float]]:
+    """Vertical spans of the page where a table title stands with no ruled table under it."""
     if any(line.text in ("目录", "目 录", "报表目录") for line in content.lines):
         return []  # a contents page lists table titles; it holds no table
-    titles = [line for line in content.lines if is_table_title(line.text) and not _LEADER.search(line.text)]
+    titles = [line for line in content.lines if _standalone_title(line.text)]
     stops = sorted([t.bbox[1] for t in content.tables] + [t.top for t in titles] + [content.height])
     regions = []
     for title in titles:
         bottom = next(s for s in stops if s > title.bottom)
         if not any(title.bottom <= t.bbox[1] < bottom + 1 for t in content.tables):
             regions.append((title.bottom, bottom))
-    if not titles and not content.tables:
-        figures = sum(1 for line in content.lines if len(_FIGURES.findall(line.text)) >= 2)
-        if figures >= _MIN_FIGURE_LINES:
-            regions.append((0.0, content.height))
     return regions
 
 

@@ -23,6 +23,8 @@ LINE_ITEM_KINDS = frozenset({
     "three_public", "fund_budget_expenditure", "state_capital_expenditure", "project_expenditure",
     "operating_costs", "carryover_expenditure", "government_procurement", "purchase_of_services",
 })
+# Kinds whose rows are projects, purchases or services, not classification items.
+UNCLASSIFIED_KINDS = frozenset({"project_expenditure", "government_procurement", "purchase_of_services"})
 ECONOMIC_KINDS = frozenset({"economic_summary", "general_budget_basic", "basic_expenditure",
                             "final_general_budget_basic"})
 _CODE_HEADER = re.compile(r"^(类|款|项|科目编码|.*分类科目编码|.*科目代码|功能科目编码|经济科目编码|编码)$")
@@ -84,7 +86,8 @@ def table_to_line_items(table: SourceTable, table_index: int, year: int | None) 
     columns = table_columns(table)
     sides = sorted({c.side for c in columns})
     system = "economic_department" if table.kind in ECONOMIC_KINDS else "functional"
-    resolvers = {side: CodeResolver(year, system, by_name=not _income_side(columns, side)) for side in sides}
+    named = table.kind not in UNCLASSIFIED_KINDS
+    resolvers = {side: CodeResolver(year, system, by_name=named and not _income_side(columns, side)) for side in sides}
     has_codes = {side: any(c.role == "code" for c in columns if c.side == side) for side in sides}
     items: list[LineItem] = []
     for row_index, row in enumerate(table.rows):

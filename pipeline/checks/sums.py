@@ -22,14 +22,19 @@ def _compare(side: Side, whole: Row, parts: list[Row], rule: str) -> tuple[int, 
     return compared, failures
 
 
+def _unresolved(rows: list[Row]) -> bool:
+    """Item rows whose code could not be found (a name the codebook lacks)."""
+    return any(not r.code and not r.is_total for r in rows)
+
+
 def column_totals(document: Document) -> list[Check]:
     """The first totals row of a coded table side equals the sum of its top-level rows."""
     checks: list[Check] = []
     for side in sides(document.line_items):
         coded = [r for r in side.rows if r.code]
         total = next((r for r in side.rows if r.is_total and TOTAL_LABEL.search(r.label) and not r.code), None)
-        if not coded or total is None:
-            continue
+        if not coded or total is None or _unresolved(side.rows):
+            continue  # a row whose code is unknown cannot be placed: the sum cannot be checked
         top = min(len(r.code or "") for r in coded)
         items = [r for r in coded if len(r.code or "") == top]
         compared, failures = _compare(side, total, items, "column_total")
@@ -47,13 +52,13 @@ def hierarchy_sums(document: Document) -> list[Check]:
         for index, row in enumerate(side.rows):
             if not row.code or len(row.code) >= 7:
                 continue
-            children = []
+            block = []
             for later in side.rows[index + 1:]:
-                if not later.code or len(later.code) <= len(row.code):
+                if later.is_total or (later.code and len(later.code) <= len(row.code)):
                     break
-                if len(later.code) == len(row.code) + 2 and later.code.startswith(row.code):
-                    children.append(later)
-            if children:
+                block.append(later)
+            children = [r for r in block if r.code and len(r.code) == len(row.code) + 2 and r.code.startswith(row.code)]
+            if children and not _unresolved(block):
                 done, found = _compare(side, row, children, "hierarchy_sum")
                 compared += done
                 failures += found
