@@ -27,8 +27,12 @@ _REGION = re.compile(
     r"(?:[\u4e00-\u9fff]{1,10}?(?:示范区|新区|开发区|区|县|旗))?)"
 )
 _TITLE_NOISE = re.compile(r"^附件\s*\d*\s*[:：]?|^附表\s*\d*\s*[:：]?|(20\d{2})\s*年度?|区级|市级|省级|县级|部门预算|单位预算|部门决算|单位决算|"
-                          r"综合预算|预算|决算|情况说明|说明|公开|报表|表$")
+                          r"综合预算|预算|决算|信息公开|情况说明|说明|公开|信息$|报表|表$|部门$")
 _SCAN_PAGES = 3
+_MAX_TITLE = 60
+_HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|目\s*录)")
+# （汇总） and （本级） say the reporting level, not the department's name.
+_LEVEL_MARK = re.compile(r"[（(](汇总|本级)[)）]?")
 
 
 @dataclass
@@ -42,33 +46,45 @@ class Metadata:
     published_on: date | None = None
 
 
-def _title_lines(lines: list[TextLine]) -> list[TextLine]:
-    """The largest-printed lines of the first page that name a budget or final accounts."""
-    if not lines:
-        return []
-    biggest = max(line.size for line in lines)
-    big = [line for line in lines if line.size >= biggest - 0.5]
-    return big if any(_KIND_WORD.search(line.text) for line in big) else []
+def _blocks(lines: list[TextLine]) -> list[list[TextLine]]:
+    """Runs of lines printed one under the other in the same type size (a wrapped title)."""
+    blocks: list[list[TextLine]] = []
+    for line in sorted(lines, key=lambda ln: ln.top):
+        last = blocks[-1][-1] if blocks else None
+        if last and abs(line.size - last.size) < 0.5 and line.top - last.bottom < line.size * 1.5:
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+    return blocks
+
+
+def _join_title(block: list[TextLine]) -> str:
+    """A title's lines joined; a year typeset on its own line goes back before its 年."""
+    texts = [ln.text for ln in block]
+    years = [t for t in texts if _LONE_YEAR.match(t)]
+    text = "".join(t for t in texts if not _LONE_YEAR.match(t))
+    if years and not _YEAR.search(text):
+        text = re.sub(r"(?<!\d)年", years[0] + "年", text, count=1)
+    return text
 
 
 def _title(pages: list[PageContent]) -> tuple[str | None, list[TextLine]]:
+    """The largest-printed block on the first pages that names a budget or final accounts."""
     for page in pages[:_SCAN_PAGES]:
-        lines = _title_lines(page.lines)
-        if lines:
-            return "".join(line.text for line in lines), page.lines
-    for page in pages[:_SCAN_PAGES]:
-        for line in page.lines:
-            if _KIND_WORD.search(line.text) and len(line.text) <= 40:
-                return line.text, page.lines
+        candidates = [
+            (block[0].size, -index, text)
+            for index, block in enumerate(_blocks(page.lines))
+            if _KIND_WORD.search(text := _join_title(block)) and len(text) <= _MAX_TITLE
+            and not _HEADING.match(text)
+        ]
+        if candidates:
+            return max(candidates)[2], page.lines
     return None, []
 
 
 def _year(title: str | None, cover: list[TextLine], pages: list[PageContent]) -> int | None:
     if title and (found := _YEAR.search(title)):
         return int(found.group(1))
-    lone = [int(m.group(1)) for line in cover if (m := _LONE_YEAR.match(line.text))]
-    if lone:
-        return lone[0]
     for page in pages[:_SCAN_PAGES * 3]:
         for line in page.lines:
             if (found := _YEAR.search(line.text)) and _KIND_WORD.search(line.text):
@@ -79,18 +95,20 @@ def _year(title: str | None, cover: list[TextLine], pages: list[PageContent]) ->
 def _department(cover: list[TextLine], pages: list[PageContent], title: str | None) -> str | None:
     for line in [*cover, *(ln for p in pages[:12] for ln in p.lines)]:
         if found := _DEPARTMENT_LABEL.match(line.text):
-            name = found.group(1).strip()
+            name = _LEVEL_MARK.sub("", found.group(1)).strip()
             if len(name) >= 3 and not _KIND_WORD.search(name):
                 return name
     if title:
-        name = _TITLE_NOISE.sub("", title).strip(" ：:（）()")
-        return name or None
+        name, previous = title, ""
+        while name != previous:  # 部门 left at the end once 2026年度部门预算 is gone
+            name, previous = _TITLE_NOISE.sub("", name).strip(" ：:"), name
+        return _LEVEL_MARK.sub("", name).strip() or None
     return None
 
 
-def _level(title: str | None, cover: list[TextLine], department: str | None) -> str | None:
+def _level(title: str | None, cover: list[TextLine]) -> str | None:
     text = (title or "") + "".join(line.text for line in cover)
-    if re.search(r"单位预算|单位决算|预算单位[:：]", text) or (department and "本级" in department):
+    if re.search(r"单位预算|单位决算|预算单位[:：]|[（(]本级[)）]", text):
         return "unit"
     if re.search(r"部门预算|部门决算|预算主管部门|汇总|部门综合预算", text):
         return "department"
@@ -129,7 +147,7 @@ def read_metadata(pages: list[PageContent]) -> Metadata:
         region=region,
         department=department,
         fiscal_year=_year(title, cover, pages),
-        reporting_level=_level(title, cover, department),
+        reporting_level=_level(title, cover),
         doc_kind=doc_kind,
         published_on=_published(pages),
     )

@@ -96,6 +96,9 @@ def table_to_line_items(table: SourceTable, table_index: int, year: int | None) 
             mine = [c for c in columns if c.side == side]
             labels = [t for c in mine if c.role == "label" and (t := _cell(row, c.index))]
             code_cells: list[str] = [_cell(row, c.index) for c in mine if c.role == "code"]
+            if not labels:  # 合计 printed across the code columns
+                labels = [t for t in code_cells if t and not t.isdigit()]
+                code_cells = [t for t in code_cells if t.isdigit()]
             amounts = [(c, v) for c in mine if c.role == "amount" and (v := parse_amount(_cell(row, c.index))) is not None]
             if not amounts:
                 continue

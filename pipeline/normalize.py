@@ -30,6 +30,6 @@ def normalize(document: Document) -> Document:
             document.projects.append(project)
         if table.kind in INDICATOR_KINDS:
             document.indicators.extend(table_to_indicators(table, project.name if project else None))
-    document.three_public = items_to_three_public(document.line_items)
+    document.three_public = items_to_three_public(document.line_items, year)
     document.facts = sections_to_facts(document.sections, year)
     return document

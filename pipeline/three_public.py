@@ -23,6 +23,8 @@ _PARTS = (
 )
 _IGNORED = re.compile(r"机关运行经费|会议费|培训费|上年|年初预算|执行数|增减|比上年")
 _NOISE = re.compile(r"[\s\"'“”‘’]")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_CHANGE = re.compile(r"增减|变化|变动|比上年")
 
 
 def _field(text: str) -> str | None:
@@ -41,19 +43,35 @@ def _name_of(item: LineItem) -> str | None:
         return row
     for element in reversed(item.column_path):
         if found := _field(element):
-            if found == "total" and row is None and item.row_label:
-                return None
             return found
     return row
 
 
-def items_to_three_public(items: list[LineItem]) -> ThreePublic:
-    """The budget year's 三公 figures; the first amount found for each field wins."""
+def _other_year(label: str, year: int | None) -> bool:
+    """A row for another year (2025年 beside 2026年) or for the change between years."""
+    years = [int(y) for y in _YEAR.findall(label)]
+    return bool(_CHANGE.search(label)) or (year is not None and any(y != year for y in years))
+
+
+def items_to_three_public(items: list[LineItem], year: int | None = None) -> ThreePublic:
+    """The budget year's 三公 figures.
+
+    The first row stating a field gives it; where that row splits the field
+    by fund (一般公共预算 | 政府性基金 | 国有资本经营), the parts are added.
+    """
     out = ThreePublic()
+    taken: dict[str, tuple[int, int]] = {}
     for item in items:
-        if item.table_kind not in ("three_public", "final_three_public"):
+        if item.table_kind not in ("three_public", "final_three_public") or _other_year(item.row_label, year):
             continue
-        if (field := _name_of(item)) and getattr(out, field) is None:
+        field = _name_of(item)
+        if field is None:
+            continue
+        row = (item.table_index, item.row_index)
+        if field not in taken:
+            taken[field] = row
             setattr(out, field, item.amount)
             out.page = out.page or item.page
+        elif taken[field] == row:
+            setattr(out, field, getattr(out, field) + item.amount)
     return out

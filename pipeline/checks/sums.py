@@ -35,8 +35,10 @@ def column_totals(document: Document) -> list[Check]:
         total = next((r for r in side.rows if r.is_total and TOTAL_LABEL.search(r.label) and not r.code), None)
         if not coded or total is None or _unresolved(side.rows):
             continue  # a row whose code is unknown cannot be placed: the sum cannot be checked
-        top = min(len(r.code or "") for r in coded)
-        items = [r for r in coded if len(r.code or "") == top]
+        codes = {r.code for r in coded}
+        # Top rows: those no other row of the table is the parent of (a local 7-digit
+        # economic code may stand beside 5-digit ones with no 款 row above it).
+        items = [r for r in coded if not any(r.code != c and (r.code or "").startswith(c or "") for c in codes)]
         compared, failures = _compare(side, total, items, "column_total")
         checks += outcome("column_total", failures, compared, total.page,
                           f"table {side.table_index + 1} ({side.table_kind}) totals row")
