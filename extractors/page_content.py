@@ -25,6 +25,9 @@ from extractors.text_tables import camelot_columns, words_to_table
 # Text lines sit within a few points of each other; numbers typeset on their
 # own baseline (common in final accounts) are still within this distance.
 _LINE_Y_TOLERANCE = 4
+_DETACHED_SHARE = 1.2  # a detached run sits less than this many type sizes below its line
+_SPACE_SHARE = 0.4  # a gap wider than this share of the type size is a space
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _LEADER = re.compile(r"[.…·]{4,}|…{2,}")
 _ENDS_AS_TITLE = re.compile(r"表\s*([（(][^）)]*[)）])?$")
 _HEADING = re.compile(r"^([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、])")
@@ -50,15 +53,60 @@ def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]])
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
+def _char_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Chars grouped into printed lines.
+
+    Some exporters set digits and punctuation in a Latin font on a lower
+    baseline than the CJK text around them (`万元，主要是基本支出增加万元` with
+    `4,372.14` and `，` printed half a line below). A run with no CJK glyph
+    that sits in the horizontal gaps of the line just above belongs to it.
+    """
+    rows: list[list[dict[str, Any]]] = []
+    for char in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        if rows and abs(char["top"] - rows[-1][0]["top"]) <= _LINE_Y_TOLERANCE:
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+    lines: list[list[dict[str, Any]]] = []
+    for row in rows:
+        above = lines[-1] if lines else None
+        if above and _fits_in_gaps(row, above):
+            above.extend(row)
+        else:
+            lines.append(row)
+    return [sorted(line, key=lambda c: c["x0"]) for line in lines]
+
+
+def _fits_in_gaps(row: list[dict[str, Any]], above: list[dict[str, Any]]) -> bool:
+    if any(_CJK.match(c["text"]) for c in row):
+        return False
+    size = max(c.get("size", 0.0) for c in above)
+    if not 0 < row[0]["top"] - above[0]["top"] < size * _DETACHED_SHARE:
+        return False
+    centers = [(c["x0"] + c["x1"]) / 2 for c in row]
+    return not any(a["x0"] + 0.5 < x < a["x1"] - 0.5 for x in centers for a in above)
+
+
+def _line_text(chars: list[dict[str, Any]]) -> str:
+    text, last = "", None
+    for char in chars:
+        if last is not None and char["x0"] - last["x1"] > char.get("size", 10.0) * _SPACE_SHARE:
+            text += " "
+        text += char["text"]
+        last = char
+    return text
+
+
 def _text_lines(page: Any, number: int, boxes: list[tuple[float, float, float, float]]) -> list[TextLine]:
-    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
+    chars = [c for c in page.chars if not _inside(c, boxes)]
     lines = []
-    for raw in outside.extract_text_lines(y_tolerance=_LINE_Y_TOLERANCE, return_chars=True):
-        text = clean_text(raw["text"])
+    for line in _char_lines(chars):
+        text = clean_text(_line_text(line))
         if not text:
             continue
-        size = max((c.get("size", 0.0) for c in raw["chars"]), default=0.0)
-        lines.append(TextLine(text, number, raw["top"], raw["bottom"], raw["x0"], raw["x1"], round(size, 1)))
+        size = max(c.get("size", 0.0) for c in line)
+        top, bottom = min(c["top"] for c in line), max(c["bottom"] for c in line)
+        lines.append(TextLine(text, number, top, bottom, line[0]["x0"], max(c["x1"] for c in line), round(size, 1)))
     return lines
 
 

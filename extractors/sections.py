@@ -21,7 +21,7 @@ _BARE_PART = re.compile(r"第[一二三四五六七八九十]+部分")
 _MAX_HEADING = 36
 _SENTENCE_END = ("。", "；", ";", "：", ":")
 _LEADER = re.compile(r"[.…·]{4,}|…{2,}")
-_CJK_END = re.compile(r"[\u4e00-\u9fff，、。；：“”（）]$")
+_LATIN_END = re.compile(r"[A-Za-z]$|^[A-Za-z]")
 
 
 def heading_level(text: str) -> int | None:
@@ -38,8 +38,8 @@ def _close(section: Section, body: list[TextLine]) -> None:
     """Join a section's lines into its text, noting where each new page starts."""
     text, page = "", section.page
     for line in body:
-        if text and not (_CJK_END.search(text) or _CJK_END.search(line.text[:1])):
-            text += " "
+        if text and _LATIN_END.search(text) and _LATIN_END.match(line.text):
+            text += " "  # only two Latin words need a space; a number broken at its point must not get one
         if line.page != page:
             section.page_breaks.extend([len(text)] * (line.page - page))
             page = line.page

@@ -28,10 +28,6 @@ SCANNED = "beijing-govservice-2026-department-budget-scanned.pdf"
 _SPACE = re.compile(r"\s+")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: parses the whole real corpus (minutes); deselect with -m 'not slow'")
-
-
 def truth_names() -> list[str]:
     return sorted(p.stem for p in TRUTH_DIR.glob("*.json"))
 
