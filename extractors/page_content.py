@@ -105,7 +105,9 @@ def _text_lines(page: Any, number: int, boxes: list[tuple[float, float, float, f
         if not text:
             continue
         size = max(c.get("size", 0.0) for c in line)
-        top, bottom = min(c["top"] for c in line), max(c["bottom"] for c in line)
+        # Where the line is, by its own glyphs: detached digits below it do not move it.
+        own = [c for c in line if _CJK.match(c["text"])] or line
+        top, bottom = min(c["top"] for c in own), max(c["bottom"] for c in own)
         lines.append(TextLine(text, number, top, bottom, line[0]["x0"], max(c["x1"] for c in line), round(size, 1)))
     return lines
 

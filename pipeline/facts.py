@@ -30,6 +30,8 @@ _CHANGE = re.compile(r"(增加|减少|增长|下降|上升|降低)[^，,；;]*$"
 _DOWN = re.compile(r"(减少|下降|降低)[^，,；;]*$")
 _SHARE = re.compile(r"占[^，,；;]*$")
 _CLASS = re.compile(r"([\u4e00-\u9fff、]+?)（类）")
+_SPLITS = frozenset({"expenditure.basic", "expenditure.project"})
+_OTHER_MONEY = frozenset({"general_budget.total", "appropriation.total", "income.general_budget", "fund_budget.total"})
 _COUNT_UNITS = {"辆", "台（套）", "台(套)", "套", "台", "个"}
 
 
@@ -123,6 +125,8 @@ def sentence_facts(sentence: str, page: int, year: int | None) -> list[Fact]:
                 facts.append(Fact(f"{base}.change_amount", context.strip("，,"), signed, "yuan", page, sentence, printed))
             continue
         named = _class_key(context, year) or _rule_key(context, "money")
+        if named and named[0] in _SPLITS and subject in _OTHER_MONEY:
+            named = None  # 其中：基本支出 of the general budget is not the department's split
         if named:
             facts.append(Fact(named[0], named[1], yuan, "yuan", page, sentence, printed))
             subject = last = named[0]

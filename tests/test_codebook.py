@@ -431,3 +431,79 @@ def test_data_is_consistent(system: str) -> None:
     for year in range(2019, 2027):
         for c in Codebook.load(system, year):
             assert c.parent is None or c.parent in Codebook.load(system, year), (year, c)
+
+
+# (printed name, parent printed above it, fiscal year, expected code) -- 项 that budget tables
+# print by name only and that were missing from the codebook (Hangzhou 2026 justice and
+# transport budgets, 表3/表5: 监狱, 强制隔离戒毒, 国防动员, 其他交通运输支出)
+NAME_ONLY_ITEMS = [
+    ("行政运行", "20407", 2026, "2040701"),
+    ("一般行政管理事务", "20407", 2026, "2040702"),
+    ("罪犯生活及医疗卫生", "20407", 2026, "2040704"),
+    ("监狱业务及罪犯改造", "20407", 2026, "2040705"),
+    ("狱政设施建设", "20407", 2026, "2040706"),
+    ("信息化建设", "20407", 2026, "2040707"),
+    ("其他监狱支出", "20407", 2026, "2040799"),
+    ("行政运行", "20408", 2026, "2040801"),
+    ("一般行政管理事务", "20408", 2026, "2040802"),
+    ("强制隔离戒毒人员生活", "20408", 2026, "2040804"),
+    ("强制隔离戒毒人员教育", "20408", 2026, "2040805"),
+    ("所政设施建设", "20408", 2026, "2040806"),
+    ("其他强制隔离戒毒支出", "20408", 2026, "2040899"),
+    ("交通战备", "20306", 2026, "2030604"),
+    ("公共交通运营补助", "21499", 2026, "2149901"),
+    ("其他交通运输支出", "21499", 2026, "2149999"),
+    ("超长期特别国债安排的支出", "214", 2026, "21498"),
+    ("公路水路运输", "21498", 2026, "2149801"),
+    # the same 项 in older lists
+    ("罪犯生活及医疗卫生", "20407", 2019, "2040704"),
+    ("强制隔离戒毒人员生活", "20408", 2021, "2040804"),
+    ("公共交通运营补助", "21499", 2022, "2149901"),
+]
+
+
+@pytest.mark.parametrize(("printed", "parent", "year", "code"), NAME_ONLY_ITEMS)
+def test_name_only_items_resolve(printed: str, parent: str, year: int, code: str) -> None:
+    found = fn(year).find(printed, parent)
+    assert found is not None and found.code == code, (printed, parent, year)
+    assert found.parent == parent
+
+
+def test_name_only_items_need_their_parent() -> None:
+    book = fn(2026)
+    # names shared with other 款 stay unresolved without the 款 printed above them
+    assert book.find("行政运行") is None
+    assert book.find("所政设施建设").code == "2040806"  # unique name
+    assert book.find("其他交通运输支出", "21499").code == "2149999"  # the 项, not the 款 again
+    assert book.find("其他交通运输支出", "214").code == "21499"
+    # 超长期特别国债安排的支出 is a 款 of 214 and of 215: the class above decides
+    assert book.find("超长期特别国债安排的支出") is None
+    assert book.find("超长期特别国债安排的支出", "215").code == "21598"
+    # the 款 of 超长期特别国债 came with the 2024 list
+    assert "21498" not in fn(2023) and "2149801" not in fn(2023)
+
+
+def test_name_only_items_through_resolver() -> None:
+    """The Hangzhou 2026 justice table (表3) as the resolver meets it: names only, in print order."""
+    from pipeline.codes import CodeResolver
+
+    resolver = CodeResolver(2026, "functional")
+    printed = [
+        ("公共安全支出", "204"),
+        ("司法", "20406"),
+        ("行政运行", "2040601"),
+        ("其他司法支出", "2040699"),
+        ("监狱", "20407"),
+        ("行政运行", "2040701"),
+        ("罪犯生活及医疗卫生", "2040704"),
+        ("信息化建设", "2040707"),
+        ("其他监狱支出", "2040799"),
+        ("强制隔离戒毒", "20408"),
+        ("行政运行", "2040801"),
+        ("强制隔离戒毒人员生活", "2040804"),
+        ("其他强制隔离戒毒支出", "2040899"),
+        ("社会保障和就业支出", "208"),
+    ]
+    for name, code in printed:
+        got = resolver.resolve([], [name]).get("functional")
+        assert got is not None and got.code == code, (name, code, got)
