@@ -96,10 +96,10 @@ def sentences(section: Section) -> Iterator[tuple[str, int]]:
             yield text, section.page_at(found.start())
 
 
-def sentence_facts(sentence: str, page: int, year: int | None) -> list[Fact]:
-    """Every named figure of one sentence."""
+def sentence_facts(sentence: str, page: int, year: int | None, subject: str | None = None) -> list[Fact]:
+    """Every named figure of one sentence (`subject`: what a sentence opening 其中 continues)."""
     facts: list[Fact] = []
-    start, subject, last = 0, None, None
+    start, last = 0, None
     for mention in MENTION.finditer(sentence):
         context = sentence[start:mention.start()]
         start = mention.end()
@@ -145,8 +145,12 @@ def sections_to_facts(sections: list[Section], year: int | None) -> list[Fact]:
     seen: set[str] = set()
     out: list[Fact] = []
     for section in sections:
+        subject: str | None = None
         for sentence, page in sentences(section):
-            for fact in sentence_facts(sentence, page, year):
+            found = sentence_facts(sentence, page, year, subject if sentence.startswith("其中") else None)
+            money = [f.key for f in found if f.unit == "yuan" and "change" not in f.key]
+            subject = money[0] if money else subject
+            for fact in found:
                 if fact.key not in seen:
                     seen.add(fact.key)
                     out.append(fact)
