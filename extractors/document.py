@@ -8,7 +8,6 @@ the order given (narrative first), and `meta.files` lists the files.
 
 from __future__ import annotations
 
-import hashlib
 import os
 
 from pdfminer.pdfparser import PDFException
@@ -16,7 +15,7 @@ from pdfminer.psparser import PSException
 
 from extractors.metadata import read_metadata
 from extractors.page_content import PageContent, read_page
-from extractors.pdf_open import file_sha256, open_pdf
+from extractors.pdf_open import disclosure_sha256, open_pdf
 from extractors.sections import lines_to_sections
 from extractors.settings import ExtractSettings
 from extractors.table_kinds import UNKNOWN
@@ -60,14 +59,6 @@ def _text_layer_checks(pages: list[PageContent]) -> list[Check]:
     return checks
 
 
-def _sha256(paths: list[str]) -> str:
-    """One file's hash; for several files, the hash of their hashes in order."""
-    hashes = [file_sha256(p) for p in paths]
-    if len(hashes) == 1:
-        return hashes[0]
-    return hashlib.sha256("".join(hashes).encode()).hexdigest()
-
-
 def extract_disclosure(paths: list[str], settings: ExtractSettings) -> Document:
     """Sections, tables and metadata of the PDFs of one disclosure."""
     pages: list[PageContent] = []
@@ -82,7 +73,7 @@ def extract_disclosure(paths: list[str], settings: ExtractSettings) -> Document:
         )
     document = Document(
         meta=DocumentMeta(
-            sha256=_sha256(paths),
+            sha256=disclosure_sha256(paths),
             source=os.path.basename(paths[0]),
             page_count=len(pages),
             parser_version=PARSER_VERSION,

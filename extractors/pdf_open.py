@@ -9,6 +9,8 @@ could not be read.
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pdfplumber
@@ -26,6 +28,15 @@ def file_sha256(path: str) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def disclosure_sha256(paths: Sequence[str | os.PathLike[str]]) -> str:
+    """The key of a disclosure (`documents.sha256`): one file's sha256, or for several
+    files (a narrative and its tables PDF) the sha256 of their digests in page order."""
+    digests = [file_sha256(os.fspath(p)) for p in paths]
+    if len(digests) == 1:
+        return digests[0]
+    return hashlib.sha256("".join(digests).encode("ascii")).hexdigest()
 
 
 def _check_bytes(path: str) -> None:

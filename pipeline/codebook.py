@@ -26,7 +26,7 @@ _ORDINAL = re.compile(
 # a trailing bracketed qualifier such as （组织事务）
 _TRAILING_BRACKET = re.compile(r"^(.+?)（([^（）]+)）$")
 # "50501-工资福利支出 30102-津贴补贴": a code, a dash, then the name up to the next code
-_PREFIXED = re.compile(r"(?<!\d)(\d{7}|\d{5}|\d{3})\s*[-－—–]\s*")
+_PREFIXED = re.compile(r"(?<!\d)[\[【［]?(\d{7}|\d{5}|\d{3})(?:\s*[-－—–]|[\]】］])\s*")
 _WHITESPACE = re.compile(r"\s+")
 
 

@@ -78,10 +78,17 @@ class CodeResolver:
         self._remember(system, found.code)
         return ResolvedCode(found.code, found.name, True)
 
+    def _complete(self, digits: str) -> str:
+        """A 款 printed with its own two digits (`40 信访事务` under 201) gets its 类 back."""
+        if len(digits) not in (2, 4) or not digits.isdigit():
+            return digits
+        classes = [c for c in self._parents.get(self.default_system, []) if len(c) == 3]
+        return classes[-1] + digits if classes else digits
+
     def resolve(self, code_cells: list[str], labels: list[str]) -> RowCodes:
         """Codes of one row from its code cells and its name cells."""
         out = RowCodes()
-        digits = _join_split(code_cells)
+        digits = self._complete(_join_split(code_cells))
         name = labels[-1] if labels else ""
         if digits and _DIGITS.match(digits) and (system := SYSTEM_BY_DIGIT.get(digits[0])):
             out.by_system[system] = self._printed(system, digits, name)

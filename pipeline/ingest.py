@@ -26,7 +26,7 @@ from tqdm import tqdm
 from db.engine import DEFAULT_URL, open_engine
 from db.loader import is_newer, load
 from db.models import DocumentRow, IngestRunRow
-from pipeline.fingerprint import disclosure_sha256
+from extractors.pdf_open import disclosure_sha256
 from pipeline.grouping import Grouping, plan_groups
 from pipeline.parse_pool import Parsed, ParseFn, parse_in_pool
 from pipeline.version import PARSER_VERSION

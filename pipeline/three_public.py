@@ -9,6 +9,7 @@ label or, failing that, by its column path, most specific text first.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from schemas.records import LineItem, ThreePublic
 
@@ -21,10 +22,11 @@ _PARTS = (
     ("reception", re.compile(r"接待")),
     ("total", re.compile(r"合计|共计|总计|总额|三公经费预算数$|三公经费$")),
 )
-_IGNORED = re.compile(r"机关运行经费|会议费|培训费|上年|年初预算|执行数|增减|比上年")
+_IGNORED = re.compile(r"机关运行经费|行政经费|会议费|培训费|上年|年初预算|执行数|增减|比上年")
 _NOISE = re.compile(r"[\s\"'“”‘’]")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _CHANGE = re.compile(r"增减|变化|变动|比上年")
+_FUND = re.compile(r"一般公共预算|政府性基金|国有资本经营")
 
 
 def _field(text: str) -> str | None:
@@ -36,8 +38,8 @@ def _field(text: str) -> str | None:
 
 def _name_of(item: LineItem) -> str | None:
     """The 三公 field an amount stands for: the row says it, else the column."""
-    if any(_IGNORED.search(_NOISE.sub("", element)) for element in item.column_path):
-        return None  # another year's or another cost's column
+    if any(_IGNORED.search(_NOISE.sub("", element)) for element in [item.row_label, *item.column_path]):
+        return None  # another year's or another cost's row or column
     row = _field(item.row_label) if item.row_label else None
     if row and row != "total":
         return row
@@ -57,21 +59,22 @@ def items_to_three_public(items: list[LineItem], year: int | None = None) -> Thr
     """The budget year's 三公 figures.
 
     The first row stating a field gives it; where that row splits the field
-    by fund (一般公共预算 | 政府性基金 | 国有资本经营), the parts are added.
+    by fund (一般公共预算 | 政府性基金 | 国有资本经营) with no 合计 column, the
+    fund columns are added.
     """
-    out = ThreePublic()
-    taken: dict[str, tuple[int, int]] = {}
+    rows: dict[tuple[int, int, str], list[LineItem]] = {}
     for item in items:
         if item.table_kind not in ("three_public", "final_three_public") or _other_year(item.row_label, year):
             continue
-        field = _name_of(item)
-        if field is None:
+        if any(_other_year(element, year) for element in item.column_path):
             continue
-        row = (item.table_index, item.row_index)
-        if field not in taken:
-            taken[field] = row
-            setattr(out, field, item.amount)
-            out.page = out.page or item.page
-        elif taken[field] == row:
-            setattr(out, field, getattr(out, field) + item.amount)
+        if (field := _name_of(item)) is not None:
+            rows.setdefault((item.table_index, item.row_index, field), []).append(item)
+    out = ThreePublic()
+    for (_, _, field), found in rows.items():
+        if getattr(out, field) is not None:
+            continue
+        whole = [i for i in found if not _FUND.search("".join(i.column_path))]
+        setattr(out, field, whole[0].amount if whole else sum((i.amount for i in found), Decimal(0)))
+        out.page = out.page or found[0].page
     return out

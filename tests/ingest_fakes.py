@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
+from extractors.pdf_open import disclosure_sha256
 from pipeline.errors import Reason, RejectedInput
-from pipeline.fingerprint import disclosure_sha256
 from pipeline.version import PARSER_VERSION
 from schemas.records import Check, Document, DocumentMeta, LineItem, SourceTable
 

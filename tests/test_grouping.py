@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from db import open_engine
 from db.models import DocumentRow
 from extractors.document import _sha256
+from extractors.pdf_open import disclosure_sha256
 from pipeline.commands.ingest import summary_lines
-from pipeline.fingerprint import disclosure_sha256
 from pipeline.grouping import group_disclosures, group_texts, plan_groups, profile
 from pipeline.ingest import ingest
 

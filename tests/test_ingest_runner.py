@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 import pipeline.ingest
 from db import open_engine
 from db.models import DocumentRow, IngestRunRow, LineItemRow
+from extractors.pdf_open import disclosure_sha256
 from ingest_fakes import LINE_ITEMS_PER_DOC, fake_parse, write_inputs
-from pipeline.fingerprint import disclosure_sha256
 from pipeline.ingest import expand_paths, ingest
 
 
