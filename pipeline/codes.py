@@ -85,13 +85,17 @@ class CodeResolver:
         classes = [c for c in self._parents.get(self.default_system, []) if len(c) == 3]
         return classes[-1] + digits if classes else digits
 
-    def resolve(self, code_cells: list[str], labels: list[str]) -> RowCodes:
-        """Codes of one row from its code cells and its name cells."""
+    def resolve(self, code_groups: list[list[str]], labels: list[str]) -> RowCodes:
+        """Codes of one row from its code cells (one group per printed code: 类 | 款 | 项
+        under one heading) and its name cells."""
         out = RowCodes()
-        digits = self._complete(_join_split(code_cells))
         name = labels[-1] if labels else ""
-        if digits and _DIGITS.match(digits) and (system := SYSTEM_BY_DIGIT.get(digits[0])):
-            out.by_system[system] = self._printed(system, digits, name)
+        for index, group in enumerate(code_groups):
+            digits = self._complete(_join_split(group))
+            own_name = labels[index] if len(labels) == len(code_groups) else name
+            if digits and _DIGITS.match(digits) and (system := SYSTEM_BY_DIGIT.get(digits[0])):
+                out.by_system.setdefault(system, self._printed(system, digits, own_name))
+        code_cells = [c for group in code_groups for c in group]
         for label in labels:
             for code, printed_name in split_prefixed(label):
                 if (system := SYSTEM_BY_DIGIT.get(code[0])) and system not in out.by_system:

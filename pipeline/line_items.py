@@ -95,14 +95,20 @@ def table_to_line_items(table: SourceTable, table_index: int, year: int | None) 
         for side in sides:
             mine = [c for c in columns if c.side == side]
             labels = [t for c in mine if c.role == "label" and (t := _cell(row, c.index))]
-            code_cells: list[str] = [_cell(row, c.index) for c in mine if c.role == "code"]
+            groups: dict[tuple[str, ...], list[str]] = {}
+            for c in mine:
+                if c.role == "code":  # cells under one heading (部门经济科目编码 › 类/款) make one code
+                    groups.setdefault(tuple(c.path[:-1]), []).append(_cell(row, c.index))
+            code_groups = list(groups.values())
+            code_cells = [t for group in code_groups for t in group]
             if not labels:  # 合计 printed across the code columns
                 labels = [t for t in code_cells if t and not t.isdigit()]
-                code_cells = [t for t in code_cells if t.isdigit()]
+                code_groups = [[t for t in group if t.isdigit()] for group in code_groups]
+                code_cells = [t for group in code_groups for t in group]
             amounts = [(c, v) for c in mine if c.role == "amount" and (v := parse_amount(_cell(row, c.index))) is not None]
             if not amounts:
                 continue
-            codes = resolvers[side].resolve(code_cells, labels)
+            codes = resolvers[side].resolve(code_groups, labels)
             label = labels[-1] if labels else ""
             is_total = bool(_TOTAL.search(label)) or (has_codes[side] and not code_cells_present(code_cells))
             functional = codes.get("functional")

@@ -73,7 +73,7 @@ def test_targets(raw: str, operator: str | None, value: str | None, unit: str | 
 
 
 def test_codes_split_joined_prefixed_and_by_name() -> None:
-    split = CodeResolver(2021, "functional").resolve(["201", "32", "01"], ["行政运行（组织事务）"])
+    split = CodeResolver(2021, "functional").resolve([["201", "32", "01"]], ["行政运行（组织事务）"])
     assert (split.by_system["functional"].code, split.by_system["functional"].name) == ("2013201", "行政运行")
     prefixed = CodeResolver(2026, "economic_department").resolve([], ["50501-工资福利支出", "30102-津贴补贴"])
     assert prefixed.by_system["economic_government"].code == "50501"
@@ -87,7 +87,7 @@ def test_codes_split_joined_prefixed_and_by_name() -> None:
 
 
 def test_unknown_printed_code_is_kept_not_replaced() -> None:
-    codes = CodeResolver(2022, "functional").resolve(["207", "01", "97"], ["其他文化支出"])
+    codes = CodeResolver(2022, "functional").resolve([["207", "01", "97"]], ["其他文化支出"])
     found = codes.by_system["functional"]
     assert (found.code, found.known) == ("2070197", False)
 
