@@ -13,7 +13,7 @@ from extractors.grid import RawTable
 
 _ORDINAL_CELL = re.compile(r"^(\*+|\d{1,2}|栏次|[甲乙丙丁戊己庚辛]|[A-H])$")
 AMOUNT = re.compile(r"^[-−(（]?\d[\d,，]*(\.\d+)?[)）]?$|^[-−]?\.\d+$")
-_CODE = re.compile(r"^\d{3,}")
+_CODE = re.compile(r"^[\[【]?\d{3,}(?:$|[\]】\-－—\s])")  # a code, not 2023年…
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NONE_MARK = frozenset({"无", "-", "—", "——", "/"})
 MAX_HEADER_ROWS = 6
