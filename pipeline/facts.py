@@ -26,12 +26,15 @@ MENTION = re.compile(
     r"(?P<unit>万元|亿元|千元|元|万(?![\u4e00-\u9fff])|%|％|辆|台（套）|台\(套\)|套|台|个)"
 )
 _SENTENCE = re.compile(r"[^。！？]+[。！？]?")
+# Words before a figure name it only within their clause: `图2：基本支出…（三）年终结转结余资金0万元`.
+_CLAUSE = re.compile(r"[，,；;：:]|[（(][一二三四五六七八九十]+[)）]")
 _CHANGE = re.compile(r"(增加|减少|增长|下降|上升|降低)[^，,；;]*$")
 _DOWN = re.compile(r"(减少|下降|降低)[^，,；;]*$")
 _SHARE = re.compile(r"占[^，,；;]*$")
 _CLASS = re.compile(r"([\u4e00-\u9fff、]+?)（类）")
 _SPLITS = frozenset({"expenditure.basic", "expenditure.project"})
 _OTHER_MONEY = frozenset({"general_budget.total", "appropriation.total", "income.general_budget", "fund_budget.total"})
+_MAX_TOPIC = 30  # a figure-less sentence this short is a heading naming what follows
 _COUNT_UNITS = {"辆", "台（套）", "台(套)", "套", "台", "个"}
 
 
@@ -89,19 +92,28 @@ def _change_base(key: str | None) -> str | None:
 
 
 def sentences(section: Section) -> Iterator[tuple[str, int]]:
-    """(sentence, page) for the text of one section."""
+    """(sentence, page) for one section, its heading first (`（一）因公出国（境）费用。2026年预算数14.85万元` is one)."""
+    for found in _SENTENCE.finditer(section.heading):
+        if text := found.group(0).strip():
+            yield text, section.page
     for found in _SENTENCE.finditer(section.text):
         text = found.group(0).strip()
         if text:
             yield text, section.page_at(found.start())
 
 
-def sentence_facts(sentence: str, page: int, year: int | None, subject: str | None = None) -> list[Fact]:
-    """Every named figure of one sentence (`subject`: what a sentence opening 其中 continues)."""
+def sentence_facts(
+    sentence: str, page: int, year: int | None, subject: str | None = None, topic: str | None = None
+) -> list[Fact]:
+    """Every named figure of one sentence.
+
+    `subject` is what a sentence opening 其中 continues; `topic` names the first
+    figure when its own words do not (the sentence before was a bare heading).
+    """
     facts: list[Fact] = []
     start, last = 0, None
     for mention in MENTION.finditer(sentence):
-        context = sentence[start:mention.start()]
+        context = _CLAUSE.split(sentence[start:mention.start()])[-1]
         start = mention.end()
         unit = mention.group("unit")
         value = Decimal(mention.group("num").replace(",", ""))
@@ -125,6 +137,8 @@ def sentence_facts(sentence: str, page: int, year: int | None, subject: str | No
                 facts.append(Fact(f"{base}.change_amount", context.strip("，,"), signed, "yuan", page, sentence, printed))
             continue
         named = _class_key(context, year) or _rule_key(context, "money")
+        if named is None and topic and not facts:
+            named = (topic, topic)  # `（一）因公出国（境）费用。2026年预算数14.85万元`
         if named and named[0] in _SPLITS and subject in _OTHER_MONEY:
             named = None  # 其中：基本支出 of the general budget is not the department's split
         if named:
@@ -146,10 +160,13 @@ def sections_to_facts(sections: list[Section], year: int | None) -> list[Fact]:
     out: list[Fact] = []
     for section in sections:
         subject: str | None = None
+        topic: str | None = None
         for sentence, page in sentences(section):
-            found = sentence_facts(sentence, page, year, subject if sentence.startswith("其中") else None)
+            found = sentence_facts(sentence, page, year, subject if sentence.startswith("其中") else None, topic)
             money = [f.key for f in found if f.unit == "yuan" and "change" not in f.key]
             subject = money[0] if money else subject
+            named = _rule_key(sentence, "money") if not MENTION.search(sentence) else None
+            topic = named[0] if named and len(sentence) <= _MAX_TOPIC else None
             for fact in found:
                 if fact.key not in seen:
                     seen.add(fact.key)
