@@ -27,8 +27,9 @@ LINE_ITEM_KINDS = frozenset({
 UNCLASSIFIED_KINDS = frozenset({"project_expenditure", "government_procurement", "purchase_of_services"})
 ECONOMIC_KINDS = frozenset({"economic_summary", "general_budget_basic", "basic_expenditure",
                             "final_general_budget_basic"})
-_CODE_HEADER = re.compile(r"^(类|款|项|科目编码|.*分类科目编码|.*科目代码|功能科目编码|经济科目编码|编码)$")
+_CODE_HEADER = re.compile(r"^(类|款|项|编码|.*科目编码|.*科目代码)$")
 _SKIP_HEADER = re.compile(r"(单位代码|单位编码|项目编码|项目代码|序号)$")
+_SPLIT_PARTS = frozenset({"类", "款", "项"})
 _NONE_MARKS = frozenset({"-", "—", "——", "/", "无", "－"})
 _TOTAL = re.compile(r"(合\s*计|总\s*计|共\s*计|小\s*计)")
 
@@ -97,8 +98,9 @@ def table_to_line_items(table: SourceTable, table_index: int, year: int | None) 
             labels = [t for c in mine if c.role == "label" and (t := _cell(row, c.index))]
             groups: dict[tuple[str, ...], list[str]] = {}
             for c in mine:
-                if c.role == "code":  # cells under one heading (部门经济科目编码 › 类/款) make one code
-                    groups.setdefault(tuple(c.path[:-1]), []).append(_cell(row, c.index))
+                if c.role == "code":  # 类 | 款 | 项 cells under one heading make one code
+                    split = bool(c.path) and c.path[-1].strip() in _SPLIT_PARTS
+                    groups.setdefault(tuple(c.path[:-1] if split else c.path), []).append(_cell(row, c.index))
             code_groups = list(groups.values())
             code_cells = [t for group in code_groups for t in group]
             if not labels:  # 合计 printed across the code columns

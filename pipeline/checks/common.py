@@ -40,6 +40,9 @@ class Row:
     code: str | None
     is_total: bool
     cells: dict[str, LineItem] = field(default_factory=dict)  # column path → item
+    crossed: bool = False
+    """The row carries a departmental and a government economic code: a cross-tabulation,
+    in which one code's class row is not the sum of the rows below it."""
 
 
 @dataclass
@@ -60,7 +63,9 @@ def sides(items: list[LineItem]) -> list[Side]:
         side = grouped.setdefault(key, Side(item.table_index, item.table_kind, item.side))
         row_key = (item.table_index, item.side, item.row_index)
         if row_key not in rows:
-            row = Row(item.page, item.row_label, item.functional_code or item.economic_code, item.is_total)
+            row = Row(item.page, item.row_label, item.functional_code or item.economic_code, item.is_total,
+                      crossed=bool(item.economic_code and item.government_economic_code
+                                   and item.economic_code != item.government_economic_code))
             rows[row_key] = row
             side.rows.append(row)
         path = "/".join(item.column_path)

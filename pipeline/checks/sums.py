@@ -23,8 +23,9 @@ def _compare(side: Side, whole: Row, parts: list[Row], rule: str) -> tuple[int, 
 
 
 def _unresolved(rows: list[Row]) -> bool:
-    """Item rows whose code could not be found (a name the codebook lacks)."""
-    return any(not r.code and not r.is_total for r in rows)
+    """Rows that cannot be placed in the hierarchy: a name the codebook lacks, or a row
+    of a departmental × government code cross-tabulation."""
+    return any((not r.code and not r.is_total) or r.crossed for r in rows)
 
 
 def column_totals(document: Document) -> list[Check]:
@@ -52,7 +53,7 @@ def hierarchy_sums(document: Document) -> list[Check]:
         failures: list[Check] = []
         compared = 0
         for index, row in enumerate(side.rows):
-            if not row.code or len(row.code) >= 7:
+            if not row.code or len(row.code) >= 7 or row.crossed:
                 continue
             block = []
             for later in side.rows[index + 1:]:
