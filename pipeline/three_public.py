@@ -27,6 +27,8 @@ _NOISE = re.compile(r"[\s\"'“”‘’]")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _CHANGE = re.compile(r"增减|变化|变动|比上年")
 _FUND = re.compile(r"一般公共预算|政府性基金|国有资本经营")
+_OTHER_COSTS = re.compile(r"会议费|培训费")
+_THREE = re.compile(r"三公")
 
 
 def _field(text: str) -> str | None:
@@ -63,12 +65,17 @@ def items_to_three_public(items: list[LineItem], year: int | None = None) -> Thr
     fund columns are added.
     """
     rows: dict[tuple[int, int, str], list[LineItem]] = {}
+    # A table adding 会议费 and 培训费 beside 三公: its bare 合计 covers all of them.
+    mixed = {i.table_index for i in items if _OTHER_COSTS.search("".join(i.column_path))}
     for item in items:
         if item.table_kind not in ("three_public", "final_three_public") or _other_year(item.row_label, year):
             continue
         if any(_other_year(element, year) for element in item.column_path):
             continue
-        if (field := _name_of(item)) is not None:
+        field = _name_of(item)
+        if field == "total" and item.table_index in mixed and not _THREE.search("".join([item.row_label, *item.column_path])):
+            continue
+        if field is not None:
             rows.setdefault((item.table_index, item.row_index, field), []).append(item)
     out = ThreePublic()
     for (_, _, field), found in rows.items():

@@ -5,37 +5,44 @@ from __future__ import annotations
 from pipeline.checks.common import TOTAL_LABEL, Side, agree, quantum, sides, status, yuan
 from schemas.records import Check, Document, LineItem
 
-# Groups of (table kind, measure) whose totals rows must agree.
-SAME_TOTALS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    ("department total", (("overview", "total"), ("department_income", "total"), ("department_expenditure", "total"))),
-    ("general public budget", (("general_budget_expenditure", "total"), ("appropriation_overview", "income.general_budget"))),
-    ("general public budget, basic", (("general_budget_basic", "total"), ("general_budget_expenditure", "basic.total"))),
+# Groups of (table kind, measure, side) whose totals must agree. An overview's income side
+# is read at its grand total (收入总计, carry-over included, as the income table counts it),
+# its expenditure side at its first total (本年支出合计, as the expenditure table counts it).
+SAME_TOTALS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
+    ("department income", (("overview", "total", "income"), ("department_income", "total", "first"))),
+    ("department expenditure", (("overview", "total", "spending"), ("department_expenditure", "total", "first"))),
+    ("general public budget", (("general_budget_expenditure", "total", "first"),
+                               ("appropriation_overview", "income.general_budget", "spending"))),
+    ("general public budget, basic", (("general_budget_basic", "total", "first"),
+                                      ("general_budget_expenditure", "basic.total", "first"))),
 )
 
 
-def table_total(document: Document, kind: str, measure: str) -> LineItem | None:
-    """The amount of a kind's first totals row in the column of `measure` (expenditure side last)."""
-    candidates = [s for s in sides(document.line_items) if s.table_kind == kind]
-    for side in sorted(candidates, key=lambda s: (s.table_index, -s.side)):
-        total = _total_item(side, measure)
-        if total is not None:
-            return total
-    return None
+def table_total(document: Document, kind: str, measure: str, where: str = "income") -> LineItem | None:
+    """A kind's total in the column of `measure`.
 
-
-def _total_item(side: Side, measure: str) -> LineItem | None:
-    for row in side.rows:
-        if row.is_total and TOTAL_LABEL.search(row.label) and not row.code:
+    `where`: "first" totals row of a one-sided table, an overview's "income" side
+    (its last totals row, 收入总计) or its "spending" side (its first, 本年支出合计).
+    """
+    candidates = sorted((s for s in sides(document.line_items) if s.table_kind == kind), key=lambda s: s.table_index)
+    if where == "spending":
+        candidates = sorted(candidates, key=lambda s: (s.table_index, -s.side))
+    for side in candidates:
+        rows = [r for r in side.rows if r.is_total and TOTAL_LABEL.search(r.label) and not r.code]
+        for row in reversed(rows) if where == "income" and side.table_kind in _TWO_SIDED else rows:
             items = [i for i in row.cells.values() if i.measure == measure]
             if items:
                 return items[0]
     return None
 
 
+_TWO_SIDED = frozenset({"overview", "appropriation_overview"})
+
+
 def cross_table_totals(document: Document) -> list[Check]:
     checks: list[Check] = []
     for name, members in SAME_TOTALS:
-        found = [(kind, item) for kind, measure in members if (item := table_total(document, kind, measure))]
+        found = [(kind, item) for kind, measure, where in members if (item := table_total(document, kind, measure, where))]
         if len(found) < 2:
             continue
         first_kind, first = found[0]
