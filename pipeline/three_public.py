@@ -20,7 +20,7 @@ _PARTS = (
     ("vehicle_operation", re.compile(r"运行")),
     ("outbound_travel", re.compile(r"出国")),
     ("reception", re.compile(r"接待")),
-    ("total", re.compile(r"合计|共计|总计|总额|三公经费预算数$|三公经费$")),
+    ("total", re.compile(r"合计|共计|总计|总额|三公经费预算数?$|三公经费$")),
 )
 _IGNORED = re.compile(r"机关运行经费|行政经费|会议费|培训费|上年|年初预算|执行数|增减|比上年")
 _NOISE = re.compile(r"[\s\"'“”‘’]")
