@@ -10,7 +10,7 @@ from schemas.records import Check, Document
 _BASIC_PARTS = ("basic.wages", "basic.goods_services", "basic.transfers_to_individuals")
 _INCOME_PARTS = ("income.carryover", "income.general_budget", "income.fund_budget", "income.state_capital",
                  "income.special_account", "income.business", "income.operating", "income.other",
-                 "income.other_balance")
+                 "income.other_balance", "income.unit_funds")
 # (whole, parts, only when this measure is absent): tried in order on every row.
 IDENTITIES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("total", ("basic.total", "project.total"), None),
