@@ -7,6 +7,7 @@ sentence (`（一）贯彻执行国家和本市有关…`) is text, not a headin
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from extractors.captions import is_page_number
 from extractors.text_line import TextLine
@@ -19,6 +20,7 @@ _LEVELS = (
 )
 _BARE_PART = re.compile(r"第[一二三四五六七八九十]+部分")
 _MAX_HEADING = 36
+_LARGER = 1.5  # points above the body size that make an unnumbered line a heading
 _SENTENCE_END = ("。", "；", ";", "：", ":")
 _LEADER = re.compile(r"[.…·]{4,}|…{2,}")
 _LATIN_END = re.compile(r"[A-Za-z]$|^[A-Za-z]")
@@ -52,16 +54,32 @@ def _contents_pages(lines: list[TextLine]) -> set[int]:
     return {line.page for line in lines if line.text in ("目录", "目 录")}
 
 
+def _body_size(lines: list[TextLine]) -> float:
+    """The type size most lines are printed in."""
+    sizes = Counter(line.size for line in lines)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
 def lines_to_sections(lines: list[TextLine]) -> list[Section]:
-    """Sections in reading order; text before the first heading is left out."""
+    """Sections in reading order.
+
+    Headings are numbered (第X部分 / 一、 / （一）) or, unnumbered, a short line
+    set clearly larger than the body text (`2026年部门预算编制说明`). Text before
+    the first heading makes a section of its own, so no figure is lost.
+    """
     sections: list[Section] = []
     body: list[TextLine] = []
     contents = _contents_pages(lines)
+    body_size = _body_size(lines)
     for line in lines:
         if is_page_number(line.text) or _LEADER.search(line.text) or line.page in contents:
             continue
         level = heading_level(line.text)
+        if level is None and line.size >= body_size + _LARGER and _is_part_name(line.text):
+            level = 1
         if level is not None:
+            if body and not sections:
+                sections.append(Section(heading="", level=1, page=body[0].page, text=""))
             if sections:
                 _close(sections[-1], body)
             body = []
@@ -70,6 +88,8 @@ def lines_to_sections(lines: list[TextLine]) -> list[Section]:
             sections[-1].heading = f"{sections[-1].heading} {line.text}"
         else:
             body.append(line)
+    if body and not sections:
+        sections.append(Section(heading="", level=1, page=body[0].page, text=""))
     if sections:
         _close(sections[-1], body)
     return sections

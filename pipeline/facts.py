@@ -31,9 +31,12 @@ _CLAUSE = re.compile(r"[，,；;：:]|[（(][一二三四五六七八九十]+[)�
 _CHANGE = re.compile(r"(增加|减少|增长|下降|上升|降低)[^，,；;]*$")
 _DOWN = re.compile(r"(减少|下降|降低)[^，,；;]*$")
 _SHARE = re.compile(r"占[^，,；;]*$")
-_CLASS = re.compile(r"([\u4e00-\u9fff、]+?)（类）")
+_CLASS = re.compile(r"([\u4e00-\u9fff、]+?)[（(]\d*类[)）]")
 _SPLITS = frozenset({"expenditure.basic", "expenditure.project"})
 _OTHER_MONEY = frozenset({"general_budget.total", "appropriation.total", "income.general_budget", "fund_budget.total"})
+_PREVIOUS = re.compile(r"执行数|上年|去年|上一年度")
+_NUMBERED = re.compile(r"^([（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
+_BELOW_CLASS = re.compile(r"[（(][^（）()]*[款项][)）]")
 _MAX_TOPIC = 30  # a figure-less sentence this short is a heading naming what follows
 _COUNT_UNITS = {"辆", "台（套）", "台(套)", "套", "台", "个"}
 
@@ -79,8 +82,8 @@ def _rule_key(context: str, unit: str) -> tuple[str, str] | None:
 
 def _class_key(context: str, year: int | None) -> tuple[str, str] | None:
     found = _CLASS.search(context)
-    if not found:
-        return None
+    if not found or _BELOW_CLASS.search(context):
+        return None  # 社会保障和就业支出（类）…（款）…（项）0.39万元 is an item's figure
     code = Codebook.load("functional", year).find(found.group(1))
     return (f"general_budget.class.{code.code}", found.group(0)) if code and code.level == 1 else None
 
@@ -136,6 +139,9 @@ def sentence_facts(
                 signed = -yuan if _DOWN.search(context) else yuan
                 facts.append(Fact(f"{base}.change_amount", context.strip("，,"), signed, "yuan", page, sentence, printed))
             continue
+        if _PREVIOUS.search(context):
+            last = None
+            continue  # last year's figure (2025年当年预算执行数为…)
         named = _class_key(context, year) or _rule_key(context, "money")
         if named is None and topic and not facts:
             named = (topic, topic)  # `（一）因公出国（境）费用。2026年预算数14.85万元`
@@ -166,7 +172,8 @@ def sections_to_facts(sections: list[Section], year: int | None) -> list[Fact]:
             money = [f.key for f in found if f.unit == "yuan" and "change" not in f.key]
             subject = money[0] if money else subject
             named = _rule_key(sentence, "money") if not MENTION.search(sentence) else None
-            topic = named[0] if named and len(sentence) <= _MAX_TOPIC else None
+            heading = len(sentence) <= _MAX_TOPIC and _NUMBERED.match(sentence)
+            topic = named[0] if named and heading else None
             for fact in found:
                 if fact.key not in seen:
                     seen.add(fact.key)
