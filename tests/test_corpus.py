@@ -35,8 +35,6 @@ KNOWN_GAPS = {
     "chongqing-commerce-2026-department-budget": "facts: 4 of 23 missed; the rounding miss on p12 not reported",
     "guangzhou-petitions-2026-department-budget": "a narrative table counted as an attachment table; 2 line items missed",
     "hangzhou-justice-2026-department-budget": "facts: 3 of 32 missed; 3 line items' column paths differ",
-    "putuo-justice-2026-unit-budget": "facts: 5 of 18 missed; cells printed without decimals not flagged",
-    "putuo-wanli-2023-department-budget": "facts: 7 of 19 missed",
     "shenzhen-hrss-2026-department-budget": "narrative 重点项目 table counted; facts: 7 of 16 missed; 三公 购置 from the wrong row",
     "swu-2023-department-budget": "3 project tables titled at a page foot not found; facts not read",
     "xian-finance-2026-department-budget": "contents page and narrative 培训费明细表 counted as tables; facts: 4 of 17 missed",
