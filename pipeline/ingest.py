@@ -93,11 +93,6 @@ def group_disclosures(files: list[Path]) -> Grouping:
     return plan_groups(files)
 
 
-def _as_grouping(groups: Grouping | list[list[Path]]) -> Grouping:
-    """A stand-in `group_disclosures` (tests) may return the plain groups."""
-    return groups if isinstance(groups, Grouping) else Grouping(groups=[list(g) for g in groups])
-
-
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -204,7 +199,7 @@ def ingest(
     batch = _Batch(engine, force)
     for arg in missing:
         batch.fail(_Attempt((arg,), None, _now()), "not_found", "no such file, or no PDF in that folder")
-    grouping = _as_grouping(group_disclosures(files))
+    grouping = group_disclosures(files)
     batch.report.grouped = [merge.describe() for merge in grouping.merged]
     batch.report.ungrouped = list(grouping.notes)
     groups = grouping.groups
