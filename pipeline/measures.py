@@ -9,6 +9,7 @@ from functools import cache
 from importlib import resources
 
 _NOISE = re.compile(r"[\s\"'“”‘’]")
+_YEAR = re.compile(r"(20\d{2})年")
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,13 @@ def _generic(element: str) -> bool:
     return any(re.fullmatch(rf"(\d{{4}}年度?|本年)?{re.escape(leaf)}", element) for leaf in vocabulary().generic)
 
 
-def measure_of(path: list[str]) -> str | None:
+def measure_of(path: list[str], year: int | None = None) -> str | None:
     """The measure a column path names, or None when no term fits.
 
     A generic leaf (小计, 预算数) inherits its parent's measure; a specific leaf
     with no term (其中：财政拨款) names none. Carried-over, prior-year and
-    change ancestors prefix the measure (`carryover.basic.total`).
+    change ancestors prefix the measure (`carryover.basic.total`); so does a
+    column headed by a year before the fiscal `year` (2025年预算数 in a 2026 budget).
     """
     vocab = vocabulary()
     elements = [_NOISE.sub("", p) for p in path]
@@ -62,6 +64,8 @@ def measure_of(path: list[str]) -> str | None:
     prefix = next(
         (p for i, e in enumerate(elements) if i != found_at and (p := _term(e, vocab.prefixes))), ""
     )
+    if not prefix and year and any(int(y) < year for e in elements for y in _YEAR.findall(e)):
+        prefix = "previous."
     if measure is None:
         return f"{prefix}total" if prefix or (elements and _generic(elements[-1])) else None
     if prefix == "carryover." and measure.startswith("income."):

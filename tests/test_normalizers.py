@@ -126,3 +126,12 @@ def test_facts_amounts_shares_and_changes() -> None:
         "three_public.change_amount": Decimal("-50000"), "three_public.change_percent": Decimal("-54.95")}
     separators = "2025年，上海市普陀区司法局收入预算37,151.47万元，比上年减少1720.00万"
     assert sentence_facts(separators, 8, 2025)[0].value == Decimal("371514700")
+
+
+@pytest.mark.parametrize(("path", "measure"), [
+    (["2025年预算数"], "previous.total"),
+    (["2026年预算数", "总计"], "total"),
+    (["2026年预算数", "基本支出", "人员经费"], "basic.wages"),
+])
+def test_columns_of_an_earlier_year_are_previous(path: list[str], measure: str) -> None:
+    assert measure_of(path, 2026) == measure
