@@ -177,15 +177,29 @@ def _has_amount(row: list[str | None]) -> bool:
     return any(cell and AMOUNT.match(cell) and cell not in {"0", "0.00"} for cell in row)
 
 
+def _title_at_foot(page: PageContent, below: float) -> Caption | None:
+    """A table title under the page's last table with nothing after it: its table
+    starts on the next page."""
+    lines = _lines_between(page, below, page.height)
+    titled = [i for i, line in enumerate(lines) if kind_of_title(line.text) != "unknown" and line.text.endswith("表")]
+    if not titled:
+        return None
+    caption = read_caption_above(lines[titled[-1]:])
+    return caption if caption.title else None
+
+
 def pages_to_tables(pages: list[PageContent]) -> tuple[list[SourceTable], set[int]]:
     """All tables of the document, and the ids of the text lines they used as captions."""
     done: list[_Building] = []
     open_: _Building | None = None
     used: set[int] = set()
+    pending: Caption | None = None  # a title printed at the foot of the page before its table
     for page in pages:
         above_top = 0.0
         for index, grid in enumerate(page.tables):
             caption = read_caption_above(_lines_between(page, above_top, grid.bbox[1]))
+            if index == 0 and pending is not None and caption.title is None:
+                caption.title, caption.unit = pending.title, caption.unit or pending.unit
             used.update(id(line) for line in caption.used)
             inner, skip = _inner_caption(grid)
             grid = grid.without_top_rows(skip)
@@ -203,6 +217,9 @@ def pages_to_tables(pages: list[PageContent]) -> tuple[list[SourceTable], set[in
                 open_.table.note = (open_.table.note or "") + note
                 used.update(id(line) for line in note_lines)
             above_top = grid.bbox[3]
+        pending = _title_at_foot(page, above_top)
+        if pending is not None:
+            used.update(id(line) for line in pending.used)
     if open_ is not None:
         done.append(open_)
     return [_finish(b) for b in done], used
