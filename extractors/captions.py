@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extractors.patterns import NUMBERED_HEADING
 from extractors.table_kinds import is_table_title
 from extractors.text_line import TextLine
 
@@ -21,7 +22,6 @@ _LABEL = re.compile(r"^(编制部门|编制单位|部门名称|单位名称|单�
 _YEAR_LINE = re.compile(r"^[（(]?\s*\d{4}\s*年度?\s*[)）]?$")
 _PREFIX = re.compile(r"^(附件\d*[:：]?|附表\d*[:：]?|表[0-9一二三四五六七八九十\-－]+[:：]?|(公开|预算)\d+表)")
 _SENTENCE_END = ("。", "；", "：", ":", "！")
-_HEADING = re.compile(r"^([（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d+\s*页?)?[-—–－\s]*$")
 
 
@@ -87,7 +87,7 @@ def read_caption_above(lines: list[TextLine]) -> Caption:
         wraps = (
             title_at - 1 not in used and abs(above.size - line.size) < 0.5
             and line.top - above.bottom < line.size and not above.text.endswith(_SENTENCE_END)
-            and not is_caption_text(above.text) and not _HEADING.match(above.text)
+            and not is_caption_text(above.text) and not NUMBERED_HEADING.match(above.text)
         )
         if wraps:
             caption.title = clean_title(above.text + line.text)

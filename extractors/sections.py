@@ -10,6 +10,7 @@ import re
 from collections import Counter
 
 from extractors.captions import is_page_number
+from extractors.patterns import LEADER
 from extractors.text_line import TextLine
 from schemas.records import Section
 
@@ -22,13 +23,12 @@ _BARE_PART = re.compile(r"第[一二三四五六七八九十]+部分")
 _MAX_HEADING = 36
 _LARGER = 1.5  # points above the body size that make an unnumbered line a heading
 _SENTENCE_END = ("。", "；", ";", "：", ":")
-_LEADER = re.compile(r"[.…·]{4,}|…{2,}")
 _LATIN_END = re.compile(r"[A-Za-z]$|^[A-Za-z]")
 
 
 def heading_level(text: str) -> int | None:
     """The outline level a line opens, or None when it is body text."""
-    if len(text) > _MAX_HEADING or text.endswith(_SENTENCE_END) or _LEADER.search(text):
+    if len(text) > _MAX_HEADING or text.endswith(_SENTENCE_END) or LEADER.search(text):
         return None
     for level, pattern in _LEVELS:
         if pattern.match(text):
@@ -72,7 +72,7 @@ def lines_to_sections(lines: list[TextLine]) -> list[Section]:
     contents = _contents_pages(lines)
     body_size = _body_size(lines)
     for line in lines:
-        if is_page_number(line.text) or _LEADER.search(line.text) or line.page in contents:
+        if is_page_number(line.text) or LEADER.search(line.text) or line.page in contents:
             continue
         level = heading_level(line.text)
         if level is None and line.size >= body_size + _LARGER and _is_part_name(line.text):

@@ -47,8 +47,6 @@ class _Building:
     col_edges: list[tuple[float, float]] = field(default_factory=list)
     first_rows: list[list[str | None]] = field(default_factory=list)
     header_texts: list[list[str | None]] = field(default_factory=list)
-    last_bottom: float = 0.0
-    page_height: float = 0.0
 
 
 def _lines_between(page: PageContent, top: float, bottom: float) -> list[TextLine]:

@@ -15,7 +15,6 @@ class Reason(StrEnum):
     IMAGE_ONLY = "image_only"
     NOT_BUDGET = "not_budget"
     TOO_MANY_PAGES = "too_many_pages"
-    MISMATCHED_PARTS = "mismatched_parts"
 
 
 class RejectedInput(Exception):

@@ -17,6 +17,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+from extractors.patterns import NUMBERED_HEADING
 from pipeline.amounts import UNIT_FACTORS
 from pipeline.codebook import Codebook
 from schemas.records import Fact, Section
@@ -35,7 +36,6 @@ _CLASS = re.compile(r"([\u4e00-\u9fff、]+?)[（(]\d*类[)）]")
 _SPLITS = frozenset({"expenditure.basic", "expenditure.project"})
 _OTHER_MONEY = frozenset({"general_budget.total", "appropriation.total", "income.general_budget", "fund_budget.total"})
 _PREVIOUS = re.compile(r"执行数|上年|去年|上一年度")
-_NUMBERED = re.compile(r"^([（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
 _BELOW_CLASS = re.compile(r"[（(][^（）()]*[款项][)）]")
 _MAX_TOPIC = 30  # a figure-less sentence this short is a heading naming what follows
 _COUNT_UNITS = {"辆", "台（套）", "台(套)", "套", "台", "个"}
@@ -172,7 +172,7 @@ def sections_to_facts(sections: list[Section], year: int | None) -> list[Fact]:
             money = [f.key for f in found if f.unit == "yuan" and "change" not in f.key]
             subject = money[0] if money else subject
             named = _rule_key(sentence, "money") if not MENTION.search(sentence) else None
-            heading = len(sentence) <= _MAX_TOPIC and _NUMBERED.match(sentence)
+            heading = len(sentence) <= _MAX_TOPIC and NUMBERED_HEADING.match(sentence)
             topic = named[0] if named and heading else None
             for fact in found:
                 if fact.key not in seen:
