@@ -1,7 +1,10 @@
-"""Name a table's kind from its title, using the vocabulary in vocab/table_kinds.toml.
+"""Name a table's kind from its title or header, using vocab/table_kinds.toml.
 
 Kinds follow what the title says, never where the table sits, so a new
-publisher's wording is one phrase in the data file.
+publisher's wording is one phrase in the data file. A table printed without a
+title of its own (the project lists and meeting tables inside a narrative, a
+contents page, a project form continued on the next page) is named by the
+terms its header holds.
 """
 
 from __future__ import annotations
@@ -23,17 +26,39 @@ class KindPhrase:
     final: bool
 
 
+@dataclass(frozen=True)
+class HeaderTerms:
+    kind: str
+    terms: tuple[str, ...]
+
+
 @cache
-def _phrases() -> tuple[KindPhrase, ...]:
+def _vocabulary() -> dict[str, dict[str, object]]:
     text = resources.files("extractors").joinpath("vocab/table_kinds.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    out: list[KindPhrase] = []
     for kind, spec in data.items():
-        unknown = set(spec) - {"titles", "final"}
+        unknown = set(spec) - {"titles", "headers", "final"}
         if unknown:
             raise ValueError(f"table_kinds.toml: kind {kind!r} has unknown keys {sorted(unknown)}")
-        out.extend(KindPhrase(kind, normalize_title(p), bool(spec.get("final"))) for p in spec["titles"])
+    return data
+
+
+@cache
+def _phrases() -> tuple[KindPhrase, ...]:
+    out = [
+        KindPhrase(kind, normalize_title(p), bool(spec.get("final")))
+        for kind, spec in _vocabulary().items() for p in spec.get("titles", [])  # type: ignore[attr-defined]
+    ]
     return tuple(sorted(out, key=lambda p: -len(p.phrase)))
+
+
+@cache
+def _header_terms() -> tuple[HeaderTerms, ...]:
+    out = [
+        HeaderTerms(kind, tuple(terms))
+        for kind, spec in _vocabulary().items() for terms in spec.get("headers", [])  # type: ignore[attr-defined]
+    ]
+    return tuple(sorted(out, key=lambda h: -sum(len(t) for t in h.terms)))
 
 
 def normalize_title(title: str) -> str:
@@ -55,6 +80,19 @@ def kind_of_title(title: str | None) -> str:
             if "决算" in text and not phrase.final:
                 return f"final_{phrase.kind}"
             return phrase.kind
+    return UNKNOWN
+
+
+def kind_of_header(cells: list[str]) -> str:
+    """The kind whose header terms all appear among a header's cells, or `unknown`.
+
+    The group with the most characters of terms wins, as the longest title
+    phrase does.
+    """
+    text = "|".join(normalize_title(c) for c in cells)
+    for group in _header_terms():
+        if all(term in text for term in group.terms):
+            return group.kind
     return UNKNOWN
 
 

@@ -22,7 +22,7 @@ from extractors.captions import (
 from extractors.grid import RawTable
 from extractors.header import AMOUNT, body_rows, column_paths, header_row_count, is_ordinal_row
 from extractors.page_content import PageContent
-from extractors.table_kinds import kind_of_title, normalize_title
+from extractors.table_kinds import UNKNOWN, kind_of_header, kind_of_title, normalize_title
 from extractors.text_line import TextLine
 from schemas.records import SourceTable
 
@@ -32,8 +32,11 @@ FORM_KINDS = frozenset(
      "final_department_performance", "final_project_performance"}
 )
 
+# Kinds that list other tables: their notes about empty tables are not about themselves.
+LISTING_KINDS = frozenset({"contents"})
 
 _MAX_INNER_CAPTION_ROWS = 4
+_HEADER_SCAN_ROWS = 3  # rows read for header terms: a header, or a form's first labels
 _REPEAT_SHARE = 0.6
 _EXTRA_HEADER_LINES = 2  # a repeated header may wrap onto more lines than the first one
 
@@ -119,8 +122,17 @@ def _append_rows(building: _Building, grid: RawTable, start: int) -> None:
         building.table.row_pages.append(grid.page)
 
 
-def _start_table(grid: RawTable, caption: Caption) -> _Building:
+def _kind(grid: RawTable, caption: Caption) -> str:
+    """The title's kind; failing that, the kind the grid's first rows name."""
     kind = kind_of_title(caption.title)
+    if kind != UNKNOWN:
+        return kind
+    cells = [t for r in range(min(grid.n_rows, _HEADER_SCAN_ROWS)) for t in grid.row_texts(r) if t]
+    return kind_of_header(cells)
+
+
+def _start_table(grid: RawTable, caption: Caption) -> _Building:
+    kind = _kind(grid, caption)
     header_rows, paths, header_texts = _header_of(grid, kind)
     table = SourceTable(
         kind=kind, title=caption.title, unit=caption.unit, pages=[grid.page], header=paths, rows=[],
@@ -163,9 +175,14 @@ def _continue_table(building: _Building, grid: RawTable) -> None:
 
 
 def _finish(building: _Building) -> SourceTable:
+    """Mark a table empty: no rows, only row names with no figure (a blank
+    template), or a note saying so over rows of zeros."""
     table = building.table
     note = table.note or ""
-    if not table.rows or (EMPTY_NOTE.search(note) and not any(_has_amount(r) for r in table.rows)):
+    if table.kind in LISTING_KINDS:
+        return table  # a contents page's note speaks of the empty tables it lists
+    no_figures = table.kind not in FORM_KINDS and not any(AMOUNT.match(c) for r in table.rows for c in r if c)
+    if not table.rows or no_figures or (EMPTY_NOTE.search(note) and not any(_has_amount(r) for r in table.rows)):
         table.empty = True
         table.rows, table.row_pages = [], []
     return table

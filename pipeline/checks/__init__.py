@@ -8,12 +8,12 @@ rule changes a value.
 
 from __future__ import annotations
 
-from pipeline.checks import codes, cross_table, narrative, rows, sums
+from pipeline.checks import codes, contents, cross_table, narrative, rows, sums
 from schemas.records import Check, Document
 
 RULES = (rows.row_totals, sums.column_totals, sums.hierarchy_sums, cross_table.cross_table_totals,
          cross_table.income_equals_expenditure, narrative.three_public_parts, narrative.narrative_vs_tables,
-         codes.unknown_codes)
+         codes.unknown_codes, contents.contents_agree)
 
 
 def run_checks(document: Document) -> list[Check]:

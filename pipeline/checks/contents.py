@@ -1,0 +1,66 @@
+"""A contents page that says which tables are empty (是否空表) confirms what was read.
+
+Xi'an's 报表目录 lists every attached table with 是/否 under 是否空表 and the
+reason. Each listed table is matched, in order, with the next table of the
+kind its name says; a table listed as empty must have been read as empty and
+one listed as not empty must have rows (and must be there: an empty one may
+be left out of the print).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+
+from extractors.header import AMOUNT
+from extractors.table_kinds import UNKNOWN, kind_of_title
+from pipeline.amounts import parse_amount
+from pipeline.checks.common import outcome
+from schemas.records import Check, Document, SourceTable
+
+_NAME, _EMPTY = "报表名称", "是否空表"
+_ANSWERS = {"是": True, "否": False}
+
+
+def _listing(table: SourceTable) -> list[tuple[str, bool | None]]:
+    """(table name, listed as empty) for each row under the contents header."""
+    header = [path[-1] if path else None for path in table.header]
+    rows = [[(c or "").replace(" ", "") for c in row] for row in [header, *table.rows]]
+    start = next((i for i, r in enumerate(rows) if _NAME in r and _EMPTY in r), None)
+    if start is None:
+        return []
+    name_at, empty_at = rows[start].index(_NAME), rows[start].index(_EMPTY)
+    return [(r[name_at], _ANSWERS.get(r[empty_at])) for r in rows[start + 1:] if r[name_at]]
+
+
+def _reads_empty(table: SourceTable) -> bool:
+    """Empty, or printed with zeros in every figure cell (a blank template filled with 0)."""
+    figures = [c for row in table.rows for c in row if c and AMOUNT.match(c)]
+    return table.empty or all(parse_amount(c) == 0 for c in figures)
+
+
+def contents_agree(document: Document) -> list[Check]:
+    checks: list[Check] = []
+    for contents in (t for t in document.tables if t.kind == "contents"):
+        by_kind: dict[str, deque[SourceTable]] = defaultdict(deque)
+        for table in document.tables:
+            by_kind[table.kind].append(table)
+        failures, compared = [], 0
+        for name, listed_empty in _listing(contents):
+            kind = kind_of_title(name)
+            if kind == UNKNOWN or listed_empty is None:
+                continue
+            if not by_kind[kind]:
+                if listed_empty:
+                    continue  # an empty table left out of the print is what the contents says
+                failures.append(Check("contents", "fail", f"contents p{contents.page} lists {name} ({kind}), "
+                                      "but no such table was read", contents.page))
+                continue
+            table = by_kind[kind].popleft()
+            compared += 1
+            if _reads_empty(table) != listed_empty:
+                said = "empty" if listed_empty else "not empty"
+                read = "empty" if table.empty else f"{len(table.rows)} rows"
+                failures.append(Check("contents", "fail", f"contents p{contents.page} lists {name} as {said}, "
+                                      f"but the table on p{table.page} was read with {read}", table.page))
+        checks += outcome("contents", failures, compared, contents.page, f"contents p{contents.page}")
+    return checks

@@ -1,0 +1,64 @@
+"""Tables named by their header terms, and the contents page that confirms empty tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.table_kinds import UNKNOWN, kind_of_header, kind_of_title
+from pipeline.checks.contents import contents_agree
+from schemas.records import Document, DocumentMeta, SourceTable
+
+
+@pytest.mark.parametrize(
+    ("cells", "kind"),
+    [
+        (["二级预算单位名称", "一级项目名称", "预算数（万元）", "绩效目标"], "project_summary"),
+        (["项目", "预算数（单位：万元）", "绩效目标"], "project_summary"),
+        (["序号", "会议名称", "时间", "人数", "金额", "备注"], "meeting_costs"),
+        (["序号", "培训名称", "时间", "人数", "金额"], "training_costs"),
+        (["序号", "单位名称", "拟变动情况"], "unit_list"),
+        (["报表", "报表名称", "是否空表", "公开空表理由"], "contents"),
+        (["专项（项目）名称", "社保大厦物业费", "主管部门", "西安市人力资源和社会保障局", "资金金额（万元）"],
+         "project_performance"),
+        (["科目编码", "科目名称", "合计"], UNKNOWN),
+    ],
+)
+def test_untitled_tables_are_named_by_their_header(cells: list[str], kind: str) -> None:
+    assert kind_of_header(cells) == kind
+
+
+def test_titles_read_by_xian_and_suzhou() -> None:
+    assert kind_of_title("2020年部门综合预算政府性基金收支总表") == "fund_budget_expenditure"
+    assert kind_of_title("2020年专项资金整体绩效目标表") == "special_fund_performance"
+    assert kind_of_title("政府采购支出表") == "government_procurement"
+    assert kind_of_title("2019年部门综合预算财政拨款结转资金支出表") == "carryover_expenditure"
+
+
+def _table(kind: str, title: str | None, rows: list[list[str | None]], page: int, empty: bool = False) -> SourceTable:
+    return SourceTable(kind=kind, title=title, unit="万元", pages=[page], header=[[], [], []], rows=rows, empty=empty)
+
+
+def _document(fund_rows: list[list[str | None]], fund_empty: bool) -> Document:
+    contents = _table("contents", None, [
+        ["报表", "报表名称", "是否空表"],
+        ["表1", "部门综合预算收支总表", "否"],
+        ["表9", "部门综合预算政府性基金收支表", "是"],
+        ["表15", "专项资金整体绩效目标表", "是"],
+    ], page=2)
+    overview = _table("overview", "部门综合预算收支总表", [["一、一般公共预算拨款", "100.00", "合计", "100.00"]], 3)
+    fund = _table("fund_budget_expenditure", "部门综合预算政府性基金收支表", fund_rows, 9, empty=fund_empty)
+    meta = DocumentMeta(sha256="0" * 64, source="x.pdf", page_count=10, parser_version="test")
+    return Document(meta=meta, tables=[contents, overview, fund])
+
+
+def test_contents_confirms_empty_tables() -> None:
+    zeros = [["一、政府性基金拨款", "0", "一、科学技术", "0"]]
+    checks = contents_agree(_document(zeros, fund_empty=False))
+    assert [(c.status, c.page) for c in checks] == [("pass", 2)]
+    assert "2 comparisons agree" in checks[0].detail  # the absent, empty 专项资金 table is no failure
+
+
+def test_contents_reports_a_table_listed_empty_but_read_with_figures() -> None:
+    checks = contents_agree(_document([["一、政府性基金拨款", "12.50", "合计", "12.50"]], fund_empty=False))
+    assert [(c.rule, c.status, c.page) for c in checks] == [("contents", "fail", 9)]
+    assert "部门综合预算政府性基金收支表 as empty" in checks[0].detail
