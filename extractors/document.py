@@ -9,10 +9,12 @@ the order given (narrative first), and `meta.files` lists the files.
 from __future__ import annotations
 
 import os
+import re
 
 from pdfminer.pdfparser import PDFException
 from pdfminer.psparser import PSException
 
+from extractors.grid import RawTable
 from extractors.metadata import read_metadata
 from extractors.page_content import PageContent, read_page
 from extractors.pdf_open import disclosure_sha256, open_pdf
@@ -25,6 +27,17 @@ from pipeline.version import PARSER_VERSION
 from schemas.records import Check, Document, DocumentMeta
 
 _NEAR_BOTTOM = 0.7  # a table ending below this share of the page height may go on overleaf
+_GRAND_TOTAL = re.compile(r"^(本年)?(收入|支出)?(合计|总计)$")
+
+
+def _may_go_on(grid: RawTable, page_height: float) -> bool:
+    """Whether a page's last table may continue overleaf: it reaches near the
+    page foot and its last row is not the grand total that closes it."""
+    if grid.bbox[3] <= page_height * _NEAR_BOTTOM or not grid.col_edges:
+        return False
+    rows = [[t for t in grid.row_texts(r) if t] for r in range(grid.n_rows)]
+    last = next((r for r in reversed(rows) if r), [])
+    return not (last and _GRAND_TOTAL.match(re.sub(r"\s+", "", last[0])))
 
 
 def read_pages(path: str, settings: ExtractSettings, first_number: int = 1) -> list[PageContent]:
@@ -38,8 +51,7 @@ def read_pages(path: str, settings: ExtractSettings, first_number: int = 1) -> l
             pages.append(content)
             page.close()
             last = content.tables[-1] if content.tables else None
-            ends_page = last is not None and last.bbox[3] > content.height * _NEAR_BOTTOM
-            carried = last.col_edges if last is not None and ends_page and last.col_edges else None
+            carried = last.col_edges if last is not None and _may_go_on(last, content.height) else None
     except (PDFException, PSException) as exc:  # a page pdfminer cannot decode: the file is damaged
         raise RejectedInput(path, Reason.CORRUPT, f"page {len(pages) + 1} cannot be read ({exc})") from exc
     finally:

@@ -128,6 +128,15 @@ def test_facts_amounts_shares_and_changes() -> None:
     assert sentence_facts(separators, 8, 2025)[0].value == Decimal("371514700")
 
 
+def test_current_year_and_transfer_figures_are_not_the_totals() -> None:
+    swu = "我校 2023 年收支总预算 557,259.13 万元，其中本年收入预算 403,484.64 万元，上年结转 93,801.70 万元；"
+    assert [(f.key, f.value) for f in sentence_facts(swu, 11, 2023)] == [
+        ("total", Decimal("5572591300")), ("income.current_year", Decimal("4034846400")),
+        ("income.carryover", Decimal("938017000"))]
+    transfer = "上级专项转移支付支出预算 393.23 万元，无政府性基金预算支出。"
+    assert [f.key for f in sentence_facts(transfer, 54, 2026)] == []
+
+
 @pytest.mark.parametrize(("path", "measure"), [
     (["2025年预算数"], "previous.total"),
     (["2026年预算数", "总计"], "total"),

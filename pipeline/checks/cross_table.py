@@ -22,14 +22,16 @@ def table_total(document: Document, kind: str, measure: str, where: str = "incom
     """A kind's total in the column of `measure`.
 
     `where`: "first" totals row of a one-sided table, an overview's "income" side
-    (its last totals row, 收入总计) or its "spending" side (its first, 本年支出合计).
+    (its last totals row, 收入总计), its "spending" side (its first, 本年支出合计)
+    or that side's last totals row, "spending_all" (支出总计, 结转下年 included).
     """
     candidates = sorted((s for s in sides(document.line_items) if s.table_kind == kind), key=lambda s: s.table_index)
-    if where == "spending":
+    if where.startswith("spending"):
         candidates = sorted(candidates, key=lambda s: (s.table_index, -s.side))
+    last = where in ("income", "spending_all") and kind in _TWO_SIDED
     for side in candidates:
         rows = [r for r in side.rows if r.is_total and TOTAL_LABEL.search(r.label) and not r.code]
-        for row in reversed(rows) if where == "income" and side.table_kind in _TWO_SIDED else rows:
+        for row in reversed(rows) if last else rows:
             items = [i for i in row.cells.values() if i.measure == measure]
             if items:
                 return items[0]

@@ -6,18 +6,20 @@ from decimal import Decimal
 
 from pipeline.checks.common import agree, quantum, sides, status, yuan
 from pipeline.checks.cross_table import table_total
-from schemas.records import Check, Document, Fact, LineItem
+from schemas.records import Check, Document, Fact
 
-# fact key → (table kind, measure) of the totals row stating the same figure.
-FACT_TABLE: dict[str, tuple[str, str]] = {
-    "total": ("overview", "total"),
-    "income.total": ("department_income", "total"),
-    "expenditure.total": ("department_expenditure", "total"),
-    "expenditure.basic": ("department_expenditure", "basic.total"),
-    "expenditure.project": ("department_expenditure", "project.total"),
-    "general_budget.total": ("general_budget_expenditure", "total"),
-    "appropriation.total": ("appropriation_overview", "total"),
-    "fund_budget.total": ("fund_budget_expenditure", "total"),
+# fact key → the totals (table kind, measure, where) that may state the same figure;
+# the first is the usual reading. A narrative's 支出预算 is the expenditure table's
+# total, or, where the text counts 结转下年 in (as SWU's does), the overview's 支出总计.
+FACT_TABLE: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "total": (("overview", "total", "income"),),
+    "income.total": (("department_income", "total", "first"),),
+    "expenditure.total": (("department_expenditure", "total", "first"), ("overview", "total", "spending_all")),
+    "expenditure.basic": (("department_expenditure", "basic.total", "first"),),
+    "expenditure.project": (("department_expenditure", "project.total", "first"),),
+    "general_budget.total": (("general_budget_expenditure", "total", "first"),),
+    "appropriation.total": (("appropriation_overview", "total", "income"),),
+    "fund_budget.total": (("fund_budget_expenditure", "total", "first"),),
 }
 _THREE_PUBLIC = ("total", "outbound_travel", "reception", "vehicles", "vehicle_purchase", "vehicle_operation")
 
@@ -58,10 +60,14 @@ def narrative_vs_tables(document: Document) -> list[Check]:
         if fact.unit != "yuan" or not fact.value_source:
             continue
         if fact.key in FACT_TABLE:
-            kind, measure = FACT_TABLE[fact.key]
-            item: LineItem | None = table_total(document, kind, measure)
-            if item is not None:
-                checks.append(_compare(fact, item.amount, item.page, kind))
+            compared = [
+                _compare(fact, item.amount, item.page, kind)
+                for kind, measure, where in FACT_TABLE[fact.key]
+                if (item := table_total(document, kind, measure, where)) is not None
+            ]
+            kind = FACT_TABLE[fact.key][0][0]
+            if compared:
+                checks.append(next((c for c in compared if c.status == "pass"), compared[0]))
             elif kind == "fund_budget_expenditure" and any(t.kind == kind and t.empty for t in document.tables):
                 checks.append(_compare(fact, Decimal(0), next(t.page for t in document.tables if t.kind == kind), kind))
         elif fact.key.startswith("general_budget.class.") and not fact.key.endswith(".share"):
