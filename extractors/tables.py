@@ -194,12 +194,13 @@ def _has_amount(row: list[str | None]) -> bool:
 
 def _title_at_foot(page: PageContent, below: float) -> Caption | None:
     """A table title under the page's last table with nothing after it: its table
-    starts on the next page."""
+    starts on the next page. The line above the title line is offered too, as a
+    long title wraps (`236-…房屋修缮项目(小学)` over `绩效目标表`)."""
     lines = _lines_between(page, below, page.height)
-    titled = [i for i, line in enumerate(lines) if kind_of_title(line.text) != "unknown" and line.text.endswith("表")]
+    titled = [i for i, line in enumerate(lines) if kind_of_title(line.text) != UNKNOWN and line.text.endswith("表")]
     if not titled:
         return None
-    caption = read_caption_above(lines[titled[-1]:])
+    caption = read_caption_above(lines[max(0, titled[-1] - 1):])
     return caption if caption.title else None
 
 
@@ -213,8 +214,10 @@ def pages_to_tables(pages: list[PageContent]) -> tuple[list[SourceTable], set[in
         above_top = 0.0
         for index, grid in enumerate(page.tables):
             caption = read_caption_above(_lines_between(page, above_top, grid.bbox[1]))
+            title_page = None
             if index == 0 and pending is not None and caption.title is None:
                 caption.title, caption.unit = pending.title, caption.unit or pending.unit
+                title_page = page.number - 1
             used.update(id(line) for line in caption.used)
             inner, skip = _inner_caption(grid)
             grid = grid.without_top_rows(skip)
@@ -226,6 +229,8 @@ def pages_to_tables(pages: list[PageContent]) -> tuple[list[SourceTable], set[in
                 if open_ is not None:
                     done.append(open_)
                 open_ = _start_table(grid, caption)
+                if title_page is not None:
+                    open_.table.pages.insert(0, title_page)  # cite the page its title is printed on
             next_top = page.tables[index + 1].bbox[1] if index + 1 < len(page.tables) else page.height
             note, note_lines = read_note_below(_lines_between(page, grid.bbox[3], next_top))
             if note:
