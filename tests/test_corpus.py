@@ -33,10 +33,9 @@ _SPACE = re.compile(r"\s+")
 KNOWN_GAPS = {
     "beijing-petitions-2026-department-budget": "facts: 5 of 21 missed (收入预算 change, 三公 parts phrased 2026年预算数)",
     "chongqing-commerce-2026-department-budget": "facts: 4 of 23 missed; the rounding miss on p12 not reported",
-    "guangzhou-petitions-2026-department-budget": "2 line items missed; facts: 2 of 20 missed",
-    "hangzhou-justice-2026-department-budget": "facts: 3 of 32 missed; 3 line items' column paths differ",
+    "guangzhou-petitions-2026-department-budget": "facts: 2 of 20 missed",
+    "hangzhou-justice-2026-department-budget": "facts: 3 of 32 missed",
     "shenzhen-hrss-2026-department-budget": "facts: 8 of 16 missed",
-    "swu-2023-department-budget": "3 project tables titled at a page foot not found; facts not read",
     "xian-finance-2026-department-budget": "facts: 5 of 21 missed",
 }
 
