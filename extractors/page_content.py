@@ -17,7 +17,7 @@ from extractors.captions import is_caption_text, is_note_text, is_page_number
 from extractors.cell_text import clean_text, has_cid
 from extractors.grid import RawTable, pdfplumber_table_to_grid
 from extractors.header import AMOUNT
-from extractors.patterns import LEADER, NUMBERED_HEADING
+from extractors.patterns import LEADER, LIST_ITEM, NUMBERED_HEADING
 from extractors.settings import ExtractSettings
 from extractors.table_kinds import is_table_title
 from extractors.text_line import TextLine
@@ -30,7 +30,6 @@ _DETACHED_SHARE = 1.2  # a detached run sits less than this many type sizes belo
 _SPACE_SHARE = 0.4  # a gap wider than this share of the type size is a space
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ENDS_AS_TITLE = re.compile(r"表\s*([（(][^）)]*[)）])?$")
-_LIST_ITEM = re.compile(r"^([（(]\d+[)）]|\d+[.、])")
 _MAX_TITLE = 60
 
 
@@ -116,7 +115,7 @@ def _standalone_title(text: str) -> bool:
     """A line printed as a table's title, not a sentence or heading that names a table."""
     return (
         len(text) <= _MAX_TITLE and bool(_ENDS_AS_TITLE.search(text)) and is_table_title(text)
-        and not LEADER.search(text) and not NUMBERED_HEADING.match(text) and not _LIST_ITEM.match(text)
+        and not LEADER.search(text) and not NUMBERED_HEADING.match(text) and not LIST_ITEM.match(text)
     )
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
-from extractors.patterns import NUMBERED_HEADING
+from extractors.patterns import LIST_ITEM, NUMBERED_HEADING
 from pipeline.amounts import UNIT_FACTORS
 from pipeline.codebook import Codebook
 from schemas.records import Fact, Section
@@ -37,6 +37,7 @@ _SPLITS = frozenset({"expenditure.basic", "expenditure.project"})
 _OTHER_MONEY = frozenset({"general_budget.total", "appropriation.total", "income.general_budget", "fund_budget.total"})
 _PREVIOUS = re.compile(r"执行数|上年(?!结转|结余)|去年|上一年度")
 _BELOW_CLASS = re.compile(r"[（(][^（）()]*[款项][)）]")
+_LABEL = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）])?([^，,。：:（(]{2,12})[：:]")  # （一）收入预算：
 _MAX_TOPIC = 30  # a figure-less sentence this short is a heading naming what follows
 _COUNT_UNITS = {"辆", "台（套）", "台(套)", "套", "台", "个"}
 
@@ -47,12 +48,13 @@ class FactRule:
     any: tuple[str, ...]
     not_: tuple[str, ...]
     unit: str
+    all: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class FactVocabulary:
     rules: tuple[FactRule, ...]
-    changes: frozenset[str]
+    changes: dict[str, str]
     shares: tuple[str, ...]
 
 
@@ -62,17 +64,21 @@ def vocabulary() -> FactVocabulary:
     data = tomllib.loads(text)
     rules = []
     for spec in data["rule"]:
-        unknown = set(spec) - {"key", "any", "not", "unit"}
+        unknown = set(spec) - {"key", "any", "not", "unit", "all"}
         if unknown:
             raise ValueError(f"facts.toml: rule {spec.get('key')!r} has unknown keys {sorted(unknown)}")
-        rules.append(FactRule(spec["key"], tuple(spec["any"]), tuple(spec.get("not", ())), spec.get("unit", "money")))
-    return FactVocabulary(tuple(rules), frozenset(data["changes"]), tuple(data["shares"]))
+        rules.append(FactRule(spec["key"], tuple(spec["any"]), tuple(spec.get("not", ())), spec.get("unit", "money"),
+                              tuple(spec.get("all", ()))))
+    return FactVocabulary(tuple(rules), dict(data["changes"]), tuple(data["shares"]))
 
 
-def _rule_key(context: str, unit: str) -> tuple[str, str] | None:
-    """(key, the term that named it) for the words before a figure."""
+def _rule_key(context: str, unit: str, wide: bool = False) -> tuple[str, str] | None:
+    """(key, the term that named it) for the words before a figure; `wide` tries
+    only the rules that also name `all` of their terms (for a sentence-wide context)."""
     for rule in vocabulary().rules:
-        if rule.unit != unit or any(n in context for n in rule.not_):
+        if rule.unit != unit or any(n in context for n in rule.not_) or (wide and not rule.all):
+            continue
+        if not all(t in context for t in rule.all):
             continue
         term = next((t for t in rule.any if t in context), None)
         if term:
@@ -89,20 +95,27 @@ def _class_key(context: str, year: int | None) -> tuple[str, str] | None:
 
 
 def _change_base(key: str | None) -> str | None:
-    if key is None or key not in vocabulary().changes:
-        return None
-    return key.removesuffix(".total")
+    return vocabulary().changes.get(key) if key else None
 
 
 def sentences(section: Section) -> Iterator[tuple[str, int]]:
-    """(sentence, page) for one section, its heading first (`（一）因公出国（境）费用。2026年预算数14.85万元` is one)."""
-    for found in _SENTENCE.finditer(section.heading):
+    """(sentence, page) for one section, its heading first (`（一）因公出国（境）费用。2026年预算数14.85万元` is one).
+
+    A heading line that runs on into a sentence it does not finish
+    (`（一）基本支出。基本支出预算7485.22万元，占本年` over `支出预算77.75%。`)
+    gives that sentence's start to the text.
+    """
+    heading, tail = section.heading, ""
+    ended = max(heading.rfind(mark) for mark in "。！？") + 1
+    if MENTION.search(heading[ended:]):
+        heading, tail = heading[:ended], heading[ended:]
+    for found in _SENTENCE.finditer(heading):
         if text := found.group(0).strip():
             yield text, section.page
-    for found in _SENTENCE.finditer(section.text):
+    for found in _SENTENCE.finditer(tail + section.text):
         text = found.group(0).strip()
         if text:
-            yield text, section.page_at(found.start())
+            yield text, section.page_at(max(0, found.start() - len(tail)))
 
 
 def sentence_facts(
@@ -111,8 +124,12 @@ def sentence_facts(
     """Every named figure of one sentence.
 
     `subject` is what a sentence opening 其中 continues; `topic` names the first
-    figure when its own words do not (the sentence before was a bare heading).
+    figure when its own words do not (the sentence before was a bare heading,
+    or the sentence opens with a label: `（一）收入预算：2026年年初预算数…`).
     """
+    label = _LABEL.match(sentence)
+    if label and not topic and (labelled := _rule_key(label.group(1), "money")):
+        topic = labelled[0]
     facts: list[Fact] = []
     start, last = 0, None
     for mention in MENTION.finditer(sentence):
@@ -129,7 +146,10 @@ def sentence_facts(
                 facts.append(Fact(f"{base}.change_percent", context.strip("，,"), signed, "percent", page, sentence, printed))
             continue
         if unit in _COUNT_UNITS:
-            if named := _rule_key(context, "count"):
+            # A count's noun may follow it (`共计31个一级项目`): failing its clause, the
+            # sentence up to the figure and the rest of the figure's clause name it.
+            after = _CLAUSE.split(sentence[mention.end():])[0]
+            if named := _rule_key(context, "count") or _rule_key(sentence[:mention.end()] + after, "count", wide=True):
                 facts.append(Fact(named[0], named[1], value, unit, page, sentence, printed))
             continue
         yuan = value * UNIT_FACTORS.get(unit if unit.endswith("元") else "万元", Decimal(1))
@@ -149,7 +169,9 @@ def sentence_facts(
             named = None  # 其中：基本支出 of the general budget is not the department's split
         if named:
             facts.append(Fact(named[0], named[1], yuan, "yuan", page, sentence, printed))
-            subject = last = named[0]
+            last = named[0]
+            if "其中" not in sentence[:mention.start()] or _change_base(named[0]):
+                subject = named[0]  # a breakdown's part (其中：…) leaves the change with the whole
         else:
             last = None
     return facts
@@ -172,7 +194,7 @@ def sections_to_facts(sections: list[Section], year: int | None) -> list[Fact]:
             money = [f.key for f in found if f.unit == "yuan" and "change" not in f.key]
             subject = money[0] if money else subject
             named = _rule_key(sentence, "money") if not MENTION.search(sentence) else None
-            heading = len(sentence) <= _MAX_TOPIC and NUMBERED_HEADING.match(sentence)
+            heading = len(sentence) <= _MAX_TOPIC and (NUMBERED_HEADING.match(sentence) or LIST_ITEM.match(sentence))
             topic = named[0] if named and heading else None
             for fact in found:
                 if fact.key not in seen:

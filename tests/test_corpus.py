@@ -30,14 +30,7 @@ _SPACE = re.compile(r"\s+")
 
 # Issue 6 is open: these disclosures do not yet match their truth. Each entry says what is
 # still wrong; strict xfail makes a fixed document fail here until its entry is removed.
-KNOWN_GAPS = {
-    "beijing-petitions-2026-department-budget": "facts: 5 of 21 missed (收入预算 change, 三公 parts phrased 2026年预算数)",
-    "chongqing-commerce-2026-department-budget": "facts: 4 of 23 missed; the rounding miss on p12 not reported",
-    "guangzhou-petitions-2026-department-budget": "facts: 2 of 20 missed",
-    "hangzhou-justice-2026-department-budget": "facts: 3 of 32 missed",
-    "shenzhen-hrss-2026-department-budget": "facts: 8 of 16 missed",
-    "xian-finance-2026-department-budget": "facts: 5 of 21 missed",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def truth_names() -> list[Any]:

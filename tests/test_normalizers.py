@@ -144,3 +144,33 @@ def test_current_year_and_transfer_figures_are_not_the_totals() -> None:
 ])
 def test_columns_of_an_earlier_year_are_previous(path: list[str], measure: str) -> None:
     assert measure_of(path, 2026) == measure
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # a label opening the sentence names its first figure
+    ("（一）收入预算：2026年年初预算数174,900.64万元，其中：一般公共预算拨款101,833.84万元，",
+     {"income.total": Decimal("1749006400")}),
+    # the change after a breakdown's part belongs to the whole
+    ("本部门当年财政拨款收入30,331.26万元，其中：一般公共预算拨款收入30,331.26万元，较上年减少14,196.04万元，",
+     {"appropriation.total": Decimal("303312600"), "appropriation.change_amount": Decimal("-141960400")}),
+    # a count whose noun follows it
+    ("2026年本部门项目均实行绩效目标管理，共计31个一级项目，涉及资金28,506.17万元",
+     {"performance.projects": Decimal("31")}),
+    ("设置并编报 57 个项目绩效目标。", {"performance.projects": Decimal("57")}),
+    # a budget's 收入预算 change is the year's total change
+    ("2026年本部门收入预算3,944.08万元，比上年增加286.07万元，增长7.8%，",
+     {"income.total": Decimal("39440800"), "total.change_amount": Decimal("2860700"),
+      "total.change_percent": Decimal("7.8")}),
+])
+def test_fact_wording(sentence: str, expected: dict[str, Decimal]) -> None:
+    facts = {f.key: f.value for f in sentence_facts(sentence, 3, 2026)}
+    assert {k: facts.get(k) for k in expected} == expected, facts
+
+
+def test_a_heading_line_running_into_a_sentence_gives_it_back() -> None:
+    from pipeline.facts import sections_to_facts
+    from schemas.records import Section
+
+    section = Section(heading="（一）基本支出。基本支出预算7485.22万元，占本年", level=2, page=4, text="支出预算77.75%。")
+    facts = {f.key: f.value for f in sections_to_facts([section], 2026)}
+    assert facts == {"expenditure.basic": Decimal("74852200"), "expenditure.basic.share": Decimal("77.75")}
