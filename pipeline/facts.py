@@ -35,6 +35,7 @@ _SHARE = re.compile(r"占[^，,；;]*$")
 _CLASS = re.compile(r"([\u4e00-\u9fff、]+?)[（(]\d*类[)）]")
 _SPLITS = frozenset({"expenditure.basic", "expenditure.project"})
 _OTHER_MONEY = frozenset({"general_budget.total", "appropriation.total", "income.general_budget", "fund_budget.total"})
+_ITEMIZED = frozenset({"operating_costs"})  # wholes whose 其中 parts are cost items, not figures of their own
 _PREVIOUS = re.compile(r"执行数|上年(?!结转|结余)|去年|上一年度")
 _BELOW_CLASS = re.compile(r"[（(][^（）()]*[款项][)）]")
 _LABEL = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）])?([^，,。：:（(]{2,12})[：:]")  # （一）收入预算：
@@ -167,6 +168,8 @@ def sentence_facts(
             named = (topic, topic)  # `（一）因公出国（境）费用。2026年预算数14.85万元`
         if named and named[0] in _SPLITS and subject in _OTHER_MONEY:
             named = None  # 其中：基本支出 of the general budget is not the department's split
+        if named and subject in _ITEMIZED and "其中" in sentence[:mention.start()]:
+            named = None  # 机关运行经费…其中：公务用车运行维护费12万元 is one office's cost item, not the 三公 figure
         if named:
             facts.append(Fact(named[0], named[1], yuan, "yuan", page, sentence, printed))
             last = named[0]

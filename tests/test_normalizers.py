@@ -135,6 +135,8 @@ def test_current_year_and_transfer_figures_are_not_the_totals() -> None:
         ("income.carryover", Decimal("938017000"))]
     transfer = "上级专项转移支付支出预算 393.23 万元，无政府性基金预算支出。"
     assert [f.key for f in sentence_facts(transfer, 54, 2026)] == []
+    items = "2020 年机关运行经费预算总计82万元，其中：办公经费41.47万元，公务用车运行维护费12万元，其他商品和服务支出2万元。"
+    assert [f.key for f in sentence_facts(items, 25, 2020)] == ["operating_costs"]
 
 
 @pytest.mark.parametrize(("path", "measure"), [

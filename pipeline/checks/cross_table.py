@@ -5,12 +5,15 @@ from __future__ import annotations
 from pipeline.checks.common import TOTAL_LABEL, Side, agree, quantum, sides, status, yuan
 from schemas.records import Check, Document, LineItem
 
-# Groups of (table kind, measure, side) whose totals must agree. An overview's income side
-# is read at its grand total (收入总计, carry-over included, as the income table counts it),
-# its expenditure side at its first total (本年支出合计, as the expenditure table counts it).
+# Groups of (table kind, measure, where) whose totals must agree with the first. An
+# overview's income side is read at its grand total (收入总计, carry-over included, as
+# the income table counts it), its expenditure side at its first total (本年支出合计, as
+# the expenditure table counts it) or, where that table counts 结转下年 in (Xi'an's), its
+# grand total (支出总计): a `where` of "a|b" offers the first member's alternatives.
 SAME_TOTALS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ("department income", (("overview", "total", "income"), ("department_income", "total", "first"))),
-    ("department expenditure", (("overview", "total", "spending"), ("department_expenditure", "total", "first"))),
+    ("department expenditure", (("overview", "total", "spending|spending_all"),
+                                ("department_expenditure", "total", "first"))),
     ("general public budget", (("general_budget_expenditure", "total", "first"),
                                ("appropriation_overview", "income.general_budget", "spending"))),
     ("general public budget, basic", (("general_budget_basic", "total", "first"),
@@ -41,16 +44,25 @@ def table_total(document: Document, kind: str, measure: str, where: str = "incom
 _TWO_SIDED = frozenset({"overview", "appropriation_overview"})
 
 
+def _agree(a: LineItem, b: LineItem) -> bool:
+    tolerance = max(quantum(a.amount_source, a.unit_source), quantum(b.amount_source, b.unit_source))
+    return agree(a.amount, b.amount, tolerance)
+
+
 def cross_table_totals(document: Document) -> list[Check]:
     checks: list[Check] = []
     for name, members in SAME_TOTALS:
-        found = [(kind, item) for kind, measure, where in members if (item := table_total(document, kind, measure, where))]
+        found = [
+            (kind, items) for kind, measure, wheres in members
+            if (items := [i for where in wheres.split("|") if (i := table_total(document, kind, measure, where))])
+        ]
         if len(found) < 2:
             continue
-        first_kind, first = found[0]
-        for kind, item in found[1:]:
-            tolerance = max(quantum(first.amount_source, first.unit_source), quantum(item.amount_source, item.unit_source))
-            checks.append(Check("cross_table_total", status(agree(first.amount, item.amount, tolerance)), (
+        first_kind, firsts = found[0]
+        for kind, (item, *_) in found[1:]:
+            agreeing = [(f, _agree(f, item)) for f in firsts]
+            first, ok = next(((f, ok) for f, ok in agreeing if ok), agreeing[0])
+            checks.append(Check("cross_table_total", status(ok), (
                 f"{name}: {first_kind} p{first.page} {yuan(first.amount)} vs {kind} p{item.page} {yuan(item.amount)}"),
                 item.page))
     return checks
