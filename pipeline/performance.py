@@ -25,15 +25,16 @@ _LEVEL3 = re.compile(r"^三级指标")
 _TARGET = re.compile(r"(指标值|目标值)")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _UNIT_COL = re.compile(r"(度量单位|计量单位)")
+_LABEL_UNIT = re.compile(r"[（(](万元|元)[)）]")
 _PROJECT_FIELDS = {
     "name": ("项目名称", "专项（项目）名称", "专项名称"),
     "unit_code": ("单位编码", "单位代码"),
     "purpose": ("资金用途",),
     "manager": ("项目负责人",),
-    "start": ("开始时间", "起始时间"),
-    "end": ("结束时间", "截止时间"),
-    "amount": ("项目本年度金额", "本年度金额", "年度预算", "本年预算数", "项目资金", "年度资金总额",
-               "实施期资金总额"),
+    "start": ("开始时间", "起始时间", "计划开始日期", "开始日期"),
+    "end": ("结束时间", "截止时间", "计划完成日期", "完成日期", "结束日期"),
+    "amount": ("项目本年度金额", "本年度金额", "年度预算", "本年预算数", "年度资金申请总额", "年度资金总额",
+               "项目资金", "实施期资金总额"),
     "previous_amount": ("项目上年度金额", "上年度金额"),
 }
 
@@ -137,13 +138,21 @@ def _field(fields: dict[str, tuple[str, int]], names: tuple[str, ...]) -> tuple[
     return None
 
 
+def _unit_in_labels(fields: dict[str, tuple[str, int]]) -> str | None:
+    """The unit a form's money label states (`资金金额(万元)`, `项目资金（元）`): it beats the page's."""
+    for label in fields:
+        if found := _LABEL_UNIT.search(label):
+            return found.group(1)
+    return None
+
+
 def table_to_project(table: SourceTable, default_unit: str | None) -> Project | None:
     """The project a form describes, amounts in yuan."""
     fields = _form_fields(table)
     name = _field(fields, _PROJECT_FIELDS["name"])
     if name is None:
         return None
-    unit = table.unit or default_unit
+    unit = _unit_in_labels(fields) or table.unit or default_unit
 
     def amount(key: str) -> Decimal | None:
         found = _field(fields, _PROJECT_FIELDS[key])
