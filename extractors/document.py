@@ -14,6 +14,7 @@ import re
 from pdfminer.pdfparser import PDFException
 from pdfminer.psparser import PSException
 
+from extractors.captions import is_note_text
 from extractors.grid import RawTable
 from extractors.metadata import read_metadata
 from extractors.page_content import PageContent, read_page
@@ -30,10 +31,13 @@ _NEAR_BOTTOM = 0.7  # a table ending below this share of the page height may go 
 _GRAND_TOTAL = re.compile(r"^(本年)?(收入|支出)?(合计|总计)$")
 
 
-def _may_go_on(grid: RawTable, page_height: float) -> bool:
+def _may_go_on(grid: RawTable, content: PageContent) -> bool:
     """Whether a page's last table may continue overleaf: it reaches near the
-    page foot and its last row is not the grand total that closes it."""
-    if grid.bbox[3] <= page_height * _NEAR_BOTTOM or not grid.col_edges:
+    page foot, no note is printed under it and its last row is not the grand
+    total that closes it."""
+    if grid.bbox[3] <= content.height * _NEAR_BOTTOM or not grid.col_edges:
+        return False
+    if any(line.top >= grid.bbox[3] - 1 and is_note_text(line.text) for line in content.lines):
         return False
     rows = [[t for t in grid.row_texts(r) if t] for r in range(grid.n_rows)]
     last = next((r for r in reversed(rows) if r), [])
@@ -51,7 +55,7 @@ def read_pages(path: str, settings: ExtractSettings, first_number: int = 1) -> l
             pages.append(content)
             page.close()
             last = content.tables[-1] if content.tables else None
-            carried = last.col_edges if last is not None and _may_go_on(last, content.height) else None
+            carried = last.col_edges if last is not None and _may_go_on(last, content) else None
     except (PDFException, PSException) as exc:  # a page pdfminer cannot decode: the file is damaged
         raise RejectedInput(path, Reason.CORRUPT, f"page {len(pages) + 1} cannot be read ({exc})") from exc
     finally:

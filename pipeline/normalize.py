@@ -11,6 +11,7 @@ from collections import Counter
 from pipeline.facts import sections_to_facts
 from pipeline.line_items import has_line_items, table_to_line_items
 from pipeline.performance import INDICATOR_KINDS, PROJECT_KINDS, table_to_indicators, table_to_project
+from pipeline.project_lists import list_columns, list_to_projects, projects_with_amounts
 from pipeline.three_public import items_to_three_public
 from schemas.records import Document
 
@@ -25,11 +26,18 @@ def normalize(document: Document) -> Document:
             continue
         if has_line_items(table.kind):
             document.line_items.extend(table_to_line_items(table, index, year))
+        columns = list_columns(table) if table.kind in PROJECT_KINDS else None
+        if columns is not None:
+            projects, indicators = list_to_projects(table, columns, default_unit)
+            document.projects.extend(projects)
+            document.indicators.extend(indicators)
+            continue
         project = table_to_project(table, default_unit) if table.kind in PROJECT_KINDS else None
         if project is not None:
             document.projects.append(project)
         if table.kind in INDICATOR_KINDS:
             document.indicators.extend(table_to_indicators(table, project.name if project else None))
+    document.projects = projects_with_amounts(document.projects, document.tables, default_unit)
     document.three_public = items_to_three_public(document.line_items, year)
     document.facts = sections_to_facts(document.sections, year)
     return document

@@ -17,7 +17,7 @@ from pipeline.amounts import parse_amount, to_yuan
 from pipeline.targets import looks_like_target, parse_target
 from schemas.records import Indicator, Project, Scope, SourceTable
 
-PROJECT_KINDS = frozenset({"project_performance"})
+PROJECT_KINDS = frozenset({"project_performance", "project_summary"})
 INDICATOR_KINDS = frozenset({"department_performance", "project_performance"})
 _LEVEL1 = re.compile(r"^一级指标")
 _LEVEL2 = re.compile(r"^二级指标")
@@ -25,7 +25,9 @@ _LEVEL3 = re.compile(r"^三级指标")
 _TARGET = re.compile(r"(指标值|目标值)")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _UNIT_COL = re.compile(r"(度量单位|计量单位)")
-_LABEL_UNIT = re.compile(r"[（(](万元|元)[)）]")
+_OPERATOR_COL = re.compile(r"指标值类型")
+_OPERATORS = frozenset({"≥", "≤", ">", "<", "=", "＞", "＜", "＝", ">=", "<="})
+_LABEL_UNIT = re.compile(r"[（(](?:单位[:：])?(万元|元)[)）]")
 _PROJECT_FIELDS = {
     "name": ("项目名称", "专项（项目）名称", "专项名称"),
     "unit_code": ("单位编码", "单位代码"),
@@ -47,6 +49,7 @@ class IndicatorColumns:
     level3: int
     target: int
     unit: int | None
+    operator: int | None = None
 
 
 def _squash(text: str | None) -> str:
@@ -63,7 +66,8 @@ def find_indicator_columns(table: SourceTable) -> IndicatorColumns | None:
         cells = [_squash(_plain(c)) for c in row]
         l1, l2, l3, target = (_column(cells, p) for p in (_LEVEL1, _LEVEL2, _LEVEL3, _TARGET))
         if l3 is not None and target is not None and l2 is not None:
-            return IndicatorColumns(index, l1 if l1 is not None else l2, l2, l3, target, _column(cells, _UNIT_COL))
+            return IndicatorColumns(index, l1 if l1 is not None else l2, l2, l3, target, _column(cells, _UNIT_COL),
+                                    _column(cells, _OPERATOR_COL))
     return None
 
 
@@ -103,6 +107,9 @@ def table_to_indicators(table: SourceTable, project: str | None) -> list[Indicat
             continue
         unit_cell = _cell(row, cols.unit) if cols.unit is not None else None
         raw = target if not unit_cell or unit_cell in target else f"{target}{unit_cell}"
+        operator_cell = _cell(row, cols.operator) if cols.operator is not None else None
+        if operator_cell in _OPERATORS and not target.startswith(tuple(_OPERATORS)):
+            raw = f"{operator_cell}{raw}"  # Changsha prints ≤ in its own 指标值类型 column
         parsed = parse_target(raw)
         page = table.row_pages[row_index] if row_index < len(table.row_pages) else table.page
         out.append(Indicator(
@@ -138,12 +145,14 @@ def _field(fields: dict[str, tuple[str, int]], names: tuple[str, ...]) -> tuple[
     return None
 
 
+def label_unit(label: str) -> str | None:
+    """The unit a money label states (`资金金额(万元)`, `预算数（单位：万元）`): it beats the page's."""
+    found = _LABEL_UNIT.search(label)
+    return found.group(1) if found else None
+
+
 def _unit_in_labels(fields: dict[str, tuple[str, int]]) -> str | None:
-    """The unit a form's money label states (`资金金额(万元)`, `项目资金（元）`): it beats the page's."""
-    for label in fields:
-        if found := _LABEL_UNIT.search(label):
-            return found.group(1)
-    return None
+    return next((unit for label in fields if (unit := label_unit(label))), None)
 
 
 def table_to_project(table: SourceTable, default_unit: str | None) -> Project | None:

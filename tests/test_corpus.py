@@ -66,7 +66,7 @@ def test_corpus_document_matches_truth(
             f"table kind accuracy {score.kind_accuracy:.3f}: {score.tables_kind_correct}/{score.tables_truth} right, "
             f"{score.tables_extra} tables found that the truth does not list"
         )
-    for kind in ("three_public", "facts", "line_items"):
+    for kind in ("three_public", "facts", "line_items", "projects", "indicators"):
         if kind in truth:
             result = score.records[kind]
             if result.recall != 1.0:
@@ -128,12 +128,12 @@ def corpus_budgets(folder: Path) -> list[tuple[str, ...]]:
 
 def expected_failures(stem: str) -> Counter[tuple[str, int]]:
     """(rule, page) of each check the PDF's own disagreement makes fail: from its truth
-    file where it has one, else from corpus_truth/source_failures.json."""
+    file where it has one, else from tests/corpus_source_failures.json."""
     truth = TRUTH_DIR / f"{stem}.json"
     if truth.exists():
         listed = load_truth(stem).get("checks", [])
     else:
-        listed = json.loads((TRUTH_DIR / "source_failures.json").read_text(encoding="utf-8")).get(stem, [])
+        listed = json.loads((TRUTH_DIR.parent / "corpus_source_failures.json").read_text(encoding="utf-8")).get(stem, [])
     return Counter((c["rule"], c["page"]) for c in listed)
 
 
@@ -172,3 +172,20 @@ def test_contents_page_confirms_which_tables_are_empty(corpus: Path, parsed_corp
     assert fund.empty and fund.page == 24
     checks = [c for c in doc.checks if c.rule == "contents"]
     assert [(c.status, c.detail) for c in checks] == [("pass", "contents p2: 14 comparisons agree")]
+
+
+def test_projects_printed_as_lists(corpus: Path, parsed_corpus: Callable[..., Document]) -> None:
+    """Hangzhou's 项目支出绩效表 lists the 31 一级项目 its narrative counts, one row each;
+    Changsha's list gives each project's name and amount once, its indicators under it,
+    the operator in its own 指标值类型 column, and repeats both on a page it runs over."""
+    hangzhou = parsed_corpus("hangzhou-justice-2026-department-budget.pdf")
+    assert len(hangzhou.projects) == 31
+    assert (hangzhou.projects[0].name, hangzhou.projects[0].amount, hangzhou.projects[0].page) == (
+        "法治杭州建设", Decimal("690000"), 39)
+    changsha = parsed_corpus("changsha-petitions-2026-department-budget.pdf")
+    assert [(p.name, p.amount) for p in changsha.projects] == [
+        ("基层及其他信访业务工作经费专项", Decimal("357800")), ("人民来访接待中心及特护期运行专项", Decimal("102200")),
+        ("人民来访接待中心业务专项", Decimal("1028000")), ("信访业务工作专项", Decimal("1381100"))]
+    first = next(i for i in changsha.indicators if i.project == "基层及其他信访业务工作经费专项")
+    assert (first.level1, first.level3, first.operator, first.value, first.unit) == (
+        "成本指标", "总成本", "<=", Decimal("35.78"), "万元")
