@@ -7,6 +7,7 @@ fake by printing a character twice) are removed before anything else.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -176,6 +177,23 @@ def _is_table(grid: RawTable) -> bool:
     return bool(filled) and sum(1 for t in filled[0] if AMOUNT.match(t) and ("." in t or "," in t)) >= 2
 
 
+def is_overprinted(chars: list[dict[str, Any]]) -> bool:
+    """Whether some glyph is printed twice within a point of itself (faux bold).
+
+    pdfplumber's `dedupe_chars` removes such copies but costs a third of a
+    page's parse; this look through neighbouring one-point cells finds every
+    pair it would merge, so pages without one skip it.
+    """
+    cells: set[tuple[str, int, int]] = set()
+    for char in chars:
+        x, y = math.floor(char["x0"]), math.floor(char["top"])
+        text = char["text"]
+        if any((text, x + dx, y + dy) in cells for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
+            return True
+        cells.add((text, x, y))
+    return False
+
+
 def read_page(
     page: Any,
     number: int,
@@ -193,7 +211,8 @@ def read_page(
     columns of an unruled table that ran to the bottom of the page before:
     the top of this page continues it.
     """
-    page = page.dedupe_chars()
+    if is_overprinted(page.chars):
+        page = page.dedupe_chars()
     content = PageContent(number=number, width=float(page.width), height=float(page.height))
     content.char_count = len(page.chars)
     if not content.char_count:

@@ -1,0 +1,23 @@
+"""Page reading details that a fixture cannot pin down alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from extractors.page_content import is_overprinted
+
+
+def _char(text: str, x0: float, top: float) -> dict[str, Any]:
+    return {"text": text, "x0": x0, "top": top}
+
+
+@pytest.mark.parametrize(("chars", "expected"), [
+    ([_char("预", 10.0, 20.0), _char("算", 22.0, 20.0), _char("预", 40.0, 20.0)], False),
+    ([_char("预", 10.0, 20.0), _char("预", 10.3, 20.2)], True),  # faux bold: printed twice, offset
+    ([_char("预", 10.9, 20.9), _char("预", 11.6, 21.4)], True),  # the copy across a one-point cell edge
+    ([_char("预", 10.0, 20.0), _char("算", 10.2, 20.0)], False),  # different glyphs do not count
+])
+def testis_overprinted_glyphs_are_found(chars: list[dict[str, Any]], expected: bool) -> None:
+    assert is_overprinted(chars) is expected
