@@ -5,9 +5,10 @@
 Times, on the same files: pdfplumber `extract_text` + `extract_tables` per
 page (the floor the pipeline builds on), pypdfium2 text extraction, and
 `pipeline.ingest.ingest` into a fresh SQLite file serially and with 2 jobs
-(parsing, normalizing, checking and the database writes). Then ingests the
-corpus repeated to `--memory-docs` byte-distinct documents and samples the
-resident memory of the ingest process and its workers as it goes.
+(parsing, normalizing, checking and the database writes). Then samples the
+resident memory while the longest document is parsed alone, and ingests the
+corpus repeated to `--memory-docs` byte-distinct documents, sampling the
+memory of the ingest process and its workers as it goes.
 Not a test: it takes minutes. Figures go in the README.
 """
 
@@ -131,6 +132,24 @@ def memory_run(files: list[Path], count: int, jobs: int, workdir: Path) -> list[
     return [(t - start, parent, worker) for t, parent, worker in sampler.samples]
 
 
+def largest_document_memory(entries: list[tuple[Path, int]]) -> None:
+    """RSS of this process while it parses the corpus's longest document alone: pages are
+    read one at a time and released, so it should stay flat until the records are built."""
+    path, pages = max(entries, key=lambda e: e[1])
+    sampler = MemorySampler(interval=0.2)
+    sampler.start()
+    start = time.monotonic()
+    parse([path])
+    sampler.running = False
+    sampler.join()
+    samples = [(t - start, parent) for t, parent, _ in sampler.samples]
+    print(f"\nparsing {path.name} alone ({pages} pages, {samples[-1][0]:.0f} s):")
+    print(f"{'progress':>9} {'seconds':>8} {'RSS MB':>8}")
+    for fraction in (0.1, 0.25, 0.5, 0.75, 1.0):
+        t, parent = samples[min(len(samples) - 1, int(fraction * (len(samples) - 1)))]
+        print(f"{fraction:9.0%} {t:8.0f} {parent / 2**20:8.0f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -161,6 +180,7 @@ def main() -> None:
             print(f"{name:42} {seconds:9.1f} {pages / seconds:9.1f} {seconds / pages:8.3f}")
         print(f"\nfull pipeline per page / bare pdfplumber: {serial / base:.2f}x (targets <= 1.5x storage, <= 1.2x corpus)")
         print(f"speed-up with 2 jobs: {serial / parallel:.2f}x (targets >= 1.7x storage, >= 1.8x corpus)")
+        largest_document_memory(entries)
         if args.memory_docs:
             samples = memory_run(files, args.memory_docs, 2, workdir)
             print(f"\n{'progress':>9} {'seconds':>8} {'ingest RSS MB':>14} {'largest worker MB':>18}")
