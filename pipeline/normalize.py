@@ -11,6 +11,7 @@ from collections import Counter
 from pipeline.facts import sections_to_facts
 from pipeline.line_items import has_line_items, table_to_line_items
 from pipeline.performance import INDICATOR_KINDS, PROJECT_KINDS, table_to_indicators, table_to_project
+from pipeline.project_descriptions import join_descriptions, read_descriptions
 from pipeline.project_lists import list_columns, list_to_projects, projects_with_amounts
 from pipeline.three_public import items_to_three_public
 from schemas.records import Document
@@ -38,6 +39,7 @@ def normalize(document: Document) -> Document:
         if table.kind in INDICATOR_KINDS:
             document.indicators.extend(table_to_indicators(table, project.name if project else None))
     document.projects = projects_with_amounts(document.projects, document.tables, default_unit)
+    document.projects = join_descriptions(document.projects, read_descriptions(document.sections))
     document.three_public = items_to_three_public(document.line_items, year)
     document.facts = sections_to_facts(document.sections, year)
     return document

@@ -189,3 +189,14 @@ def test_projects_printed_as_lists(corpus: Path, parsed_corpus: Callable[..., Do
     first = next(i for i in changsha.indicators if i.project == "基层及其他信访业务工作经费专项")
     assert (first.level1, first.level3, first.operator, first.value, first.unit) == (
         "成本指标", "总成本", "<=", Decimal("35.78"), "万元")
+
+
+def test_projects_described_in_prose(corpus: Path, parsed_corpus: Callable[..., Document]) -> None:
+    """Putuo justice's p23 `人民调解项目经费情况说明` is its only project: 795万元 over 2025
+    (as printed in the 2026 budget); Wanli 2023's unnamed p30 description is of the p31 form,
+    which already states its amount and dates."""
+    justice = parsed_corpus("putuo-justice-2026-department-budget.pdf")
+    assert [(p.name, p.amount, p.start, p.end, p.page) for p in justice.projects] == [
+        ("人民调解", Decimal("7950000"), "2025年1月1日", "2025年12月31日", 23)]
+    wanli = parsed_corpus("putuo-wanli-2023-department-budget.pdf")
+    assert len(wanli.projects) == 5 and wanli.projects[0].amount == Decimal("4100000")

@@ -176,3 +176,22 @@ def test_a_heading_line_running_into_a_sentence_gives_it_back() -> None:
     section = Section(heading="（一）基本支出。基本支出预算7485.22万元，占本年", level=2, page=4, text="支出预算77.75%。")
     facts = {f.key: f.value for f in sections_to_facts([section], 2026)}
     assert facts == {"expenditure.basic": Decimal("74852200"), "expenditure.basic.share": Decimal("77.75")}
+
+
+def test_a_description_fills_the_form_it_names_and_stands_alone_otherwise() -> None:
+    from pipeline.project_descriptions import join_descriptions, read_descriptions
+    from schemas.records import Project, Section
+
+    sections = [
+        Section(heading="云客服服务外包项目经费情况说明", level=1, page=20, text=""),
+        Section(heading="五、实施周期", level=2, page=20, text="2026年1月1日至2026年12月31日"),
+        Section(heading="六、年度预算安排", level=2, page=20, text="252.28万元"),
+        Section(heading="法律顾问项目经费情况说明", level=1, page=21, text=""),
+        Section(heading="六、年度预算安排", level=2, page=21, text="第一季度10万元，第二季度5万元。"),
+    ]
+    form = Project(name="云客服服务外包项目", page=23, amount=None)
+    joined = join_descriptions([form], read_descriptions(sections))
+    assert [(p.name, p.amount, p.start, p.end, p.page) for p in joined] == [
+        ("云客服服务外包项目", Decimal("2522800"), "2026年1月1日", "2026年12月31日", 23),
+        ("法律顾问", None, None, None, 21),  # two figures: no single amount to take
+    ]
