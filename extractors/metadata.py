@@ -20,6 +20,7 @@ _YEAR = re.compile(r"(20\d{2})\s*年")
 _LONE_YEAR = re.compile(r"^(20\d{2})$")
 _DATE = re.compile(r"^(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _KIND_WORD = re.compile(r"预算|决算")
+_UNIT_LINE = re.compile(r"单位\s*[:：]|^(万元|千元|元)$")
 _DEPARTMENT_LABEL = re.compile(
     r"^(?:预算主管部门|预算单位|主管部门|部门名称|单位名称|编制部门|编制单位|部门|单位)\s*[:：]\s*(.+?)(?:单位\s*[:：]?\s*(?:万元|元).*)?$"
 )
@@ -97,8 +98,8 @@ def _department(cover: list[TextLine], pages: list[PageContent], title: str | No
     for line in [*cover, *(ln for p in pages[:12] for ln in p.lines)]:
         if found := _DEPARTMENT_LABEL.match(line.text):
             name = _LEVEL_MARK.sub("", found.group(1)).strip()
-            if len(name) >= 3 and not _KIND_WORD.search(name):
-                return name
+            if len(name) >= 3 and not _KIND_WORD.search(name) and not _UNIT_LINE.search(name):
+                return name  # `单位名称：单位：万元` is a blank label before the unit line
     if title:
         name, previous = title, ""
         while name != previous:  # 部门 left at the end once 2026年度部门预算 is gone

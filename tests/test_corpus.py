@@ -200,3 +200,37 @@ def test_projects_described_in_prose(corpus: Path, parsed_corpus: Callable[..., 
         ("人民调解", Decimal("7950000"), "2025年1月1日", "2025年12月31日", 23)]
     wanli = parsed_corpus("putuo-wanli-2023-department-budget.pdf")
     assert len(wanli.projects) == 5 and wanli.projects[0].amount == Decimal("4100000")
+
+
+def corpus_final_accounts(folder: Path) -> list[dict[str, str]]:
+    with (folder / "MANIFEST.tsv").open(encoding="utf-8") as fh:
+        return [r for r in csv.DictReader(fh, delimiter="\t") if r["kind"].endswith("决算")]
+
+
+@pytest.mark.slow
+def test_final_accounts_are_recognised_and_loaded(
+    corpus: Path, parsed_corpus: Callable[..., Document], tmp_path: Path
+) -> None:
+    """Every final account: kind, year and department as the manifest says, tables of final_*
+    kinds (or the narrative's own lists), loaded into a database; sentences read as printed."""
+    from db.engine import open_engine
+    from db.loader import load
+
+    engine = open_engine(f"sqlite:///{tmp_path / 'finals.db'}")
+    problems: list[str] = []
+    for row in corpus_final_accounts(corpus):
+        doc = parsed_corpus(row["file"])
+        meta = doc.meta
+        if (meta.doc_kind, meta.fiscal_year) != ("final_accounts", int(row["year"])):
+            problems.append(f"{row['file']}: {meta.doc_kind} {meta.fiscal_year}")
+        department = re.sub(r"[（(](汇总|本级)[)）]", "", row["department"])
+        if not row["department"].startswith("(") and meta.department != department:
+            problems.append(f"{row['file']}: department {meta.department!r}")
+        odd = [t.kind for t in doc.tables if not t.kind.startswith("final_") and t.kind not in ("unit_list", "contents")]
+        if odd or not doc.tables:
+            problems.append(f"{row['file']}: table kinds {odd or 'none'}")
+        load(engine, doc)
+    assert problems == [], "\n".join(problems)
+    putuo = parsed_corpus("putuo-finance-2024-department-final-accounts.pdf")
+    text = "".join(s.heading + s.text for s in putuo.sections)
+    assert "机关运行经费支出184.65万元" in text  # digits on their own baseline (p24) rejoined

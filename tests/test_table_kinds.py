@@ -19,6 +19,7 @@ from schemas.records import Document, DocumentMeta, SourceTable
         (["序号", "单位名称", "拟变动情况"], "unit_list"),
         (["序号", "单位名称", "备注"], "unit_list"),
         (["报表", "报表名称", "是否空表", "公开空表理由"], "contents"),
+        (["序号", "内容", "是否空表", "表格为空的理由"], "contents"),
         (["专项（项目）名称", "社保大厦物业费", "主管部门", "西安市人力资源和社会保障局", "资金金额（万元）"],
          "project_performance"),
         (["科目编码", "科目名称", "合计"], UNKNOWN),

@@ -17,7 +17,7 @@ from pipeline.amounts import parse_amount
 from pipeline.checks.common import outcome
 from schemas.records import Check, Document, SourceTable
 
-_NAME, _EMPTY = "报表名称", "是否空表"
+_NAMES, _EMPTY = ("报表名称", "表格名称", "内容", "名称"), "是否空表"
 _ANSWERS = {"是": True, "否": False}
 
 
@@ -25,10 +25,11 @@ def _listing(table: SourceTable) -> list[tuple[str, bool | None]]:
     """(table name, listed as empty) for each row under the contents header."""
     header = [path[-1] if path else None for path in table.header]
     rows = [[(c or "").replace(" ", "") for c in row] for row in [header, *table.rows]]
-    start = next((i for i, r in enumerate(rows) if _NAME in r and _EMPTY in r), None)
+    start = next((i for i, r in enumerate(rows) if _EMPTY in r and any(n in r for n in _NAMES)), None)
     if start is None:
         return []
-    name_at, empty_at = rows[start].index(_NAME), rows[start].index(_EMPTY)
+    name_at = rows[start].index(next(n for n in _NAMES if n in rows[start]))
+    empty_at = rows[start].index(_EMPTY)
     return [(r[name_at], _ANSWERS.get(r[empty_at])) for r in rows[start + 1:] if r[name_at]]
 
 
