@@ -13,6 +13,7 @@ _CID = re.compile(r"\(cid:\d+\)")
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _SPACE_AROUND_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 _LINE_BREAK = re.compile(r"\s*\n\s*")
+_ANY_SPACE = re.compile(r"\s+")
 
 
 def _join_lines(text: str) -> str:
@@ -35,6 +36,11 @@ def clean_text(text: str | None) -> str | None:
     text = _SPACE_AROUND_CJK.sub("", text)
     text = re.sub(r"[ \t]+", " ", text).strip()
     return text or None
+
+
+def squash(text: str | None) -> str:
+    """The text with every white space removed, as labels and names are compared."""
+    return _ANY_SPACE.sub("", text or "")
 
 
 def has_cid(text: str) -> bool:

@@ -9,7 +9,6 @@ by recall alone when the truth says `"complete": false` for them.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -17,12 +16,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from extractors.cell_text import squash
 from extractors.header import AMOUNT
 from schemas.contract import to_contract
 from schemas.records import Document, SourceTable
 
 RECORD_TYPES = ("line_items", "three_public", "projects", "indicators", "facts")
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -82,10 +81,6 @@ class DocumentScore:
         return self.tables_kind_correct / total if total else 1.0
 
 
-def _squash(text: str | None) -> str:
-    return _SPACE.sub("", text or "")
-
-
 def _decimal(text: Any) -> Decimal | None:
     if text is None:
         return None
@@ -97,7 +92,7 @@ def _decimal(text: Any) -> Decimal | None:
 
 def row_label(row: list[str | None]) -> str:
     """A row's identity for matching: its non-numeric cells, joined."""
-    return "|".join(_squash(c) for c in row if c and not AMOUNT.match(_squash(c)))
+    return "|".join(squash(c) for c in row if c and not AMOUNT.match(squash(c)))
 
 
 def table_cells(header: list[list[str]], rows: list[list[str | None]]) -> Counter[tuple[str, int, str, str]]:
@@ -108,9 +103,9 @@ def table_cells(header: list[list[str]], rows: list[list[str | None]]) -> Counte
         label = row_label(row)
         seen[label] += 1
         for col, text in enumerate(row):
-            if text and _squash(text):
-                path = "/".join(_squash(p) for p in header[col]) if col < len(header) else ""
-                cells[(label, seen[label], path, _squash(text))] += 1
+            if text and squash(text):
+                path = "/".join(squash(p) for p in header[col]) if col < len(header) else ""
+                cells[(label, seen[label], path, squash(text))] += 1
     return cells
 
 
@@ -148,15 +143,15 @@ def _score_tables(score: DocumentScore, parsed: Document, truth: list[dict[str, 
 
 def _record_keys(kind: str, records: Iterable[dict[str, Any]]) -> list[tuple[Any, ...]]:
     if kind == "line_items":
-        return [(r["table_kind"], _squash(r["row_label"]), "/".join(_squash(p) for p in r["column_path"]),
+        return [(r["table_kind"], squash(r["row_label"]), "/".join(squash(p) for p in r["column_path"]),
                  _decimal(r["amount"]), r.get("measure"), r.get("functional_code"), r.get("economic_code"))
                 for r in records]
     if kind == "projects":
-        return [(_squash(r["name"]), _decimal(r.get("amount")), _decimal(r.get("previous_amount")),
+        return [(squash(r["name"]), _decimal(r.get("amount")), _decimal(r.get("previous_amount")),
                  r.get("start"), r.get("end")) for r in records]
     if kind == "indicators":
-        return [(r["scope"], _squash(r.get("project")), _squash(r.get("level1")), _squash(r.get("level2")),
-                 _squash(r["level3"]), _squash(r["target_raw"]), r.get("operator"), _decimal(r.get("value")),
+        return [(r["scope"], squash(r.get("project")), squash(r.get("level1")), squash(r.get("level2")),
+                 squash(r["level3"]), squash(r["target_raw"]), r.get("operator"), _decimal(r.get("value")),
                  r.get("unit")) for r in records]
     if kind == "facts":
         return [(r["key"], _decimal(r["value"])) for r in records]
@@ -186,7 +181,7 @@ def _score_fields(score: DocumentScore, got: dict[str, Any], truth: dict[str, An
                 "page_count"):
         if key not in truth:
             continue
-        ok = _squash(str(got.get(key))) == _squash(str(truth[key]))
+        ok = squash(str(got.get(key))) == squash(str(truth[key]))
         score.document_fields += Score(tp=1) if ok else Score(fn=1)
         if not ok:
             score.field_errors.append(f"{key}: {got.get(key)!r} != {truth[key]!r}")

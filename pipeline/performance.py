@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from extractors.cell_text import squash
 from pipeline.amounts import parse_amount, to_yuan
 from pipeline.targets import looks_like_target, parse_target
 from schemas.records import Indicator, Project, Scope, SourceTable
@@ -52,10 +53,6 @@ class IndicatorColumns:
     operator: int | None = None
 
 
-def _squash(text: str | None) -> str:
-    return re.sub(r"\s+", "", text or "")
-
-
 def _column(cells: list[str], pattern: re.Pattern[str]) -> int | None:
     return next((i for i, c in enumerate(cells) if pattern.search(c)), None)
 
@@ -63,7 +60,7 @@ def _column(cells: list[str], pattern: re.Pattern[str]) -> int | None:
 def find_indicator_columns(table: SourceTable) -> IndicatorColumns | None:
     """Where the indicator block starts and which column holds what."""
     for index, row in enumerate(table.rows):
-        cells = [_squash(_plain(c)) for c in row]
+        cells = [squash(_plain(c)) for c in row]
         l1, l2, l3, target = (_column(cells, p) for p in (_LEVEL1, _LEVEL2, _LEVEL3, _TARGET))
         if l3 is not None and target is not None and l2 is not None:
             return IndicatorColumns(index, l1 if l1 is not None else l2, l2, l3, target, _column(cells, _UNIT_COL),
@@ -128,7 +125,7 @@ def _form_fields(table: SourceTable) -> dict[str, tuple[str, int]]:
         page = table.row_pages[row_index] if row_index < len(table.row_pages) else table.page
         cells = [_plain(c) for c in row]
         for i, cell in enumerate(cells):
-            label = _squash(cell)
+            label = squash(cell)
             if not label:
                 continue
             value = next((c for c in cells[i + 1:] if c), None)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from extractors.cell_text import squash
 from pipeline.amounts import UNIT_FACTORS
 from pipeline.facts import MENTION
 from schemas.records import Project, Section
@@ -53,7 +54,7 @@ def read_descriptions(sections: list[Section]) -> list[Description]:
     """Every `…项目经费情况说明` with the parts printed under it."""
     out = []
     for index, section in enumerate(sections):
-        heading = re.sub(r"\s+", "", section.heading)
+        heading = squash(section.heading)
         found = _HEADING.match(heading)
         if not found:
             continue
@@ -73,7 +74,7 @@ def read_descriptions(sections: list[Section]) -> list[Description]:
 
 
 def _names_match(a: str, b: str) -> bool:
-    a, b = re.sub(r"\s+", "", a), re.sub(r"\s+", "", b)
+    a, b = squash(a), squash(b)
     return len(a) >= _MIN_NAME and len(b) >= _MIN_NAME and (a in b or b in a)
 
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from extractors.cell_text import squash
 from pipeline.amounts import parse_amount, to_yuan
 from pipeline.performance import find_indicator_columns, label_unit, table_to_indicators
 from schemas.records import Indicator, Project, SourceTable
@@ -34,10 +35,6 @@ class ListColumns:
     unit: str | None
 
 
-def _squash(text: str | None) -> str:
-    return re.sub(r"\s+", "", text or "")
-
-
 def _columns_in(cells: list[str], header_row: int) -> ListColumns | None:
     name = next((i for i, c in enumerate(cells) if _NAME.search(c)), None)
     amount = next((i for i, c in enumerate(cells) if i != name and _AMOUNT.search(c)), None)
@@ -56,10 +53,10 @@ def list_columns(table: SourceTable) -> ListColumns | None:
     """
     candidates: list[ListColumns] = []
     if table.header:
-        header = [_squash("".join(path)) for path in table.header]
+        header = [squash("".join(path)) for path in table.header]
         candidates += [c for c in [_columns_in(header, -1)] if c]
     for index, row in enumerate(table.rows[:_HEADER_SCAN_ROWS]):
-        candidates += [c for c in [_columns_in([_squash(c) for c in row], index)] if c]
+        candidates += [c for c in [_columns_in([squash(c) for c in row], index)] if c]
     for columns in candidates:
         if any(_project_row(table, columns, r) for r in range(columns.header_row + 1, len(table.rows))):
             return columns
@@ -67,7 +64,7 @@ def list_columns(table: SourceTable) -> ListColumns | None:
 
 
 def _cell(row: list[str | None], index: int) -> str:
-    return _squash(row[index]) if index < len(row) else ""
+    return squash(row[index]) if index < len(row) else ""
 
 
 def _project_row(table: SourceTable, columns: ListColumns, index: int) -> bool:
@@ -128,6 +125,6 @@ def projects_with_amounts(projects: list[Project], tables: list[SourceTable], de
             if project.amount is not None:
                 amounts.setdefault(project.name, project.amount)
     return [
-        replace(p, amount=amounts.get(_squash(p.name))) if p.amount is None and _squash(p.name) in amounts else p
+        replace(p, amount=amounts.get(squash(p.name))) if p.amount is None and squash(p.name) in amounts else p
         for p in projects
     ]
