@@ -37,7 +37,7 @@ def _vocabulary() -> dict[str, dict[str, object]]:
     text = resources.files("extractors").joinpath("vocab/table_kinds.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     for kind, spec in data.items():
-        unknown = set(spec) - {"titles", "headers", "final"}
+        unknown = set(spec) - {"titles", "headers", "final", "refines"}
         if unknown:
             raise ValueError(f"table_kinds.toml: kind {kind!r} has unknown keys {sorted(unknown)}")
     return data
@@ -61,6 +61,15 @@ def _header_terms() -> tuple[HeaderTerms, ...]:
     return tuple(sorted(out, key=lambda h: -sum(len(t) for t in h.terms)))
 
 
+def _refined(phrase: KindPhrase, text: str) -> KindPhrase:
+    """The phrase's kind, or the kind a qualifier in the title turns it into (按经济分类)."""
+    for kind, spec in _vocabulary().items():
+        refines = spec.get("refines")
+        if isinstance(refines, dict) and phrase.kind in refines["kinds"] and any(t in text for t in refines["terms"]):
+            return KindPhrase(kind, phrase.phrase, phrase.final)
+    return phrase
+
+
 def normalize_title(title: str) -> str:
     """The title as compared: no white space, no quote marks."""
     return _NOISE.sub("", title)
@@ -77,6 +86,7 @@ def kind_of_title(title: str | None) -> str:
     text = normalize_title(title)
     for phrase in _phrases():
         if phrase.phrase in text:
+            phrase = _refined(phrase, text)
             if "决算" in text and not phrase.final:
                 return f"final_{phrase.kind}"
             return phrase.kind

@@ -29,6 +29,20 @@ def test_untitled_tables_are_named_by_their_header(cells: list[str], kind: str) 
     assert kind_of_header(cells) == kind
 
 
+@pytest.mark.parametrize(("title", "kind"), [
+    ("一般公共预算支出预算表（按经济科目）", "economic_summary"),
+    ("财政拨款支出预算表（按经济分类）", "economic_summary"),
+    ("政府经济分类支出预算表", "economic_summary"),
+    ("一般公共预算财政拨款支出经济分类表", "economic_summary"),
+    ("一般公共预算支出预算表（按功能科目）", "general_budget_expenditure"),
+    ("一般公共预算支出明细表", "general_budget_expenditure"),
+    ("一般公共预算基本支出经济分类表", "general_budget_basic"),
+    ("部门综合预算一般公共预算基本支出明细表（按支出经济分类科目）", "general_budget_basic"),
+])
+def test_a_title_saying_by_economic_class_refines_its_kind(title: str, kind: str) -> None:
+    assert kind_of_title(title) == kind
+
+
 def test_titles_read_by_xian_and_suzhou() -> None:
     assert kind_of_title("2020年部门综合预算政府性基金收支总表") == "fund_budget_expenditure"
     assert kind_of_title("2020年专项资金整体绩效目标表") == "special_fund_performance"
