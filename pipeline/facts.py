@@ -37,6 +37,10 @@ _SPLITS = frozenset({"expenditure.basic", "expenditure.project"})
 _OTHER_MONEY = frozenset({"general_budget.total", "appropriation.total", "income.general_budget", "fund_budget.total"})
 _ITEMIZED = frozenset({"operating_costs"})  # wholes whose 其中 parts are cost items, not figures of their own
 _PREVIOUS = re.compile(r"执行数|上年(?!结转|结余)|去年|上一年度")
+_ITEM = re.compile(
+    r"(?P<cls>[\u4e00-\u9fff、]+?)[（(]类[)）]\s*(?P<kuan>[^（）()“”\"，,]+?)[（(]款[)）]"
+    r"\s*(?:(?P<xiang>[^（）()“”\"，,]+?)[（(]项[)）])?"
+)
 _BELOW_CLASS = re.compile(r"[（(][^（）()]*[款项][)）]")
 _LABEL = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）])?([^，,。：:（(]{2,12})[：:]")  # （一）收入预算：
 _MAX_TOPIC = 30  # a figure-less sentence this short is a heading naming what follows
@@ -85,6 +89,23 @@ def _rule_key(context: str, unit: str, wide: bool = False) -> tuple[str, str] | 
         if term:
             return rule.key, term
     return None
+
+
+def _item_key(context: str, year: int | None) -> tuple[str, str] | None:
+    """`一般公共服务支出（类）统计信息事务（款）专项普查活动（项）` → general_budget.item.2010508."""
+    found = _ITEM.search(context)
+    if not found:
+        return None
+    book = Codebook.load("functional", year)
+    code = book.find(found.group("cls"))
+    if code is None or code.level != 1:
+        return None
+    for name, level in ((found.group("kuan"), 2), (found.group("xiang"), 3)):
+        if name:
+            code = book.find(name, parent=code.code)
+            if code is None or code.level != level:
+                return None
+    return f"general_budget.item.{code.code}", found.group(0)
 
 
 def _class_key(context: str, year: int | None) -> tuple[str, str] | None:
@@ -163,7 +184,7 @@ def sentence_facts(
         if _PREVIOUS.search(context):
             last = None
             continue  # last year's figure (2025年当年预算执行数为…)
-        named = _class_key(context, year) or _rule_key(context, "money")
+        named = _item_key(context, year) or _class_key(context, year) or _rule_key(context, "money")
         if named is None and topic and not facts:
             named = (topic, topic)  # `（一）因公出国（境）费用。2026年预算数14.85万元`
         if named and named[0] in _SPLITS and subject in _OTHER_MONEY:

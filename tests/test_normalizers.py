@@ -159,6 +159,10 @@ def test_columns_of_an_earlier_year_are_previous(path: list[str], measure: str) 
     ("2026年本部门项目均实行绩效目标管理，共计31个一级项目，涉及资金28,506.17万元",
      {"performance.projects": Decimal("31")}),
     ("设置并编报 57 个项目绩效目标。", {"performance.projects": Decimal("57")}),
+    # a numbered 功能分类 item, its 项 resolved under its 类 and 款; last year's figure left out
+    ("1. “一般公共服务支出（类）统计信息事务（款）专项普查活动（项）”43.83万元，上年:25.77万元，主要专项普查活动。",
+     {"general_budget.item.2010507": Decimal("438300")}),
+    ("教育支出（类）普通教育（款）500.00万元。", {"general_budget.item.20502": Decimal("5000000")}),
     # a budget's 收入预算 change is the year's total change
     ("2026年本部门收入预算3,944.08万元，比上年增加286.07万元，增长7.8%，",
      {"income.total": Decimal("39440800"), "total.change_amount": Decimal("2860700"),
@@ -195,3 +199,15 @@ def test_a_description_fills_the_form_it_names_and_stands_alone_otherwise() -> N
         ("云客服服务外包项目", Decimal("2522800"), "2026年1月1日", "2026年12月31日", 23),
         ("法律顾问", None, None, None, 21),  # two figures: no single amount to take
     ]
+
+
+@pytest.mark.parametrize(("printed", "table", "ok"), [
+    ("87.71", "877080", True),   # rounded
+    ("87.70", "877080", True),   # cut off (截尾), as Putuo finance prints
+    ("87.69", "877080", False),
+    ("887.36", "873617", False),  # the misprint on Putuo finance's p7
+])
+def test_narrative_figures_agree_at_the_precision_printed(printed: str, table: str, ok: bool) -> None:
+    from pipeline.checks.narrative import _at_printed_precision
+
+    assert _at_printed_precision(Decimal(printed) * 10000, Decimal(table), Decimal("100")) is ok

@@ -32,7 +32,7 @@ def _fact_quantum(fact: Fact) -> Decimal:
 
 
 def _class_amount(document: Document, code: str) -> tuple[Decimal, int] | None:
-    """A 类's total in the general-budget table: its own row, else the sum of its top rows."""
+    """A 类's (款's, 项's) total in the general-budget table: its own row, else the sum of its top rows."""
     for side in sides(document.line_items):
         if side.table_kind != "general_budget_expenditure":
             continue
@@ -46,9 +46,16 @@ def _class_amount(document: Document, code: str) -> tuple[Decimal, int] | None:
     return None
 
 
+def _at_printed_precision(printed: Decimal, amount: Decimal, quantum: Decimal) -> bool:
+    """The text's figure is the table's rounded, or cut off (截尾: 877,080元 as 87.70万元), to
+    the digits the text prints."""
+    cut = abs(amount) - abs(printed)
+    return agree(printed, amount, quantum / 2) or (printed * amount >= 0 and Decimal(0) <= cut < quantum)
+
+
 def _compare(fact: Fact, amount: Decimal, page: int, where: str) -> Check:
-    tolerance = _fact_quantum(fact) / 2
-    return Check("narrative_vs_table", status(agree(fact.value, amount, tolerance)), (
+    ok = _at_printed_precision(fact.value, amount, _fact_quantum(fact))
+    return Check("narrative_vs_table", status(ok), (
         f"{fact.key}: the text on p{fact.page} says {fact.value_source} ({yuan(fact.value)}), "
         f"{where} p{page} says {yuan(amount)}"), fact.page)
 
@@ -70,7 +77,7 @@ def narrative_vs_tables(document: Document) -> list[Check]:
                 checks.append(next((c for c in compared if c.status == "pass"), compared[0]))
             elif kind == "fund_budget_expenditure" and any(t.kind == kind and t.empty for t in document.tables):
                 checks.append(_compare(fact, Decimal(0), next(t.page for t in document.tables if t.kind == kind), kind))
-        elif fact.key.startswith("general_budget.class.") and not fact.key.endswith(".share"):
+        elif fact.key.startswith(("general_budget.class.", "general_budget.item.")) and not fact.key.endswith(".share"):
             found = _class_amount(document, fact.key.rsplit(".", 1)[1])
             if found is not None:
                 checks.append(_compare(fact, found[0], found[1], "general_budget_expenditure"))
