@@ -20,7 +20,7 @@ from pipeline.performance import find_indicator_columns, label_unit, table_to_in
 from schemas.records import Indicator, Project, SourceTable
 
 _NAME = re.compile(r"项目名称|^项目$|（项目）名称|\(项目\)名称")
-_AMOUNT = re.compile(r"预算数|金额|资金总额|总计|合计")
+_AMOUNT = re.compile(r"预算数|金额|资金总额|总计|合计|年度预算|预算安排")
 _GOAL = re.compile(r"绩效目标$|^绩效目标")
 _TOTAL_ROW = re.compile(r"^(合计|总计)$")
 _HEADER_SCAN_ROWS = 3

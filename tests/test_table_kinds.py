@@ -14,6 +14,7 @@ from schemas.records import Document, DocumentMeta, SourceTable
     [
         (["二级预算单位名称", "一级项目名称", "预算数（万元）", "绩效目标"], "project_summary"),
         (["项目", "预算数（单位：万元）", "绩效目标"], "project_summary"),
+        (["序号", "项目名称", "预算金额", "绩效目标"], "project_summary"),
         (["序号", "会议名称", "时间", "人数", "金额", "备注"], "meeting_costs"),
         (["序号", "培训名称", "时间", "人数", "金额"], "training_costs"),
         (["序号", "单位名称", "拟变动情况"], "unit_list"),
