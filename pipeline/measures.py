@@ -33,6 +33,9 @@ def vocabulary() -> MeasureVocabulary:
     )
 
 
+_RATE = re.compile(r"%|％|幅度|比例|增长率|百分比")
+
+
 def _term(text: str, pairs: tuple[tuple[str, str], ...]) -> str | None:
     return next((value for term, value in pairs if term in text), None)
 
@@ -52,6 +55,9 @@ def measure_of(path: list[str], year: int | None = None) -> str | None:
     """
     vocab = vocabulary()
     elements = [_NOISE.sub("", p) for p in path]
+    if any(_term(e, vocab.prefixes) == "change." for e in elements):
+        # the contract has two change measures: the amount and the rate
+        return "change.percent" if any(_RATE.search(e) for e in elements) else "change.amount"
     measure, found_at = None, len(elements)
     for index in reversed(range(len(elements))):
         element = elements[index]

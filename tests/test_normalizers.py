@@ -143,6 +143,9 @@ def test_current_year_and_transfer_figures_are_not_the_totals() -> None:
     (["2025年预算数"], "previous.total"),
     (["2026年预算数", "总计"], "total"),
     (["2026年预算数", "基本支出", "人员经费"], "basic.wages"),
+    (["增减", "金额"], "change.amount"),  # the contract's two change measures
+    (["比上年增减", "增减幅度"], "change.percent"),
+    (["增减（%）"], "change.percent"),
 ])
 def test_columns_of_an_earlier_year_are_previous(path: list[str], measure: str) -> None:
     assert measure_of(path, 2026) == measure
