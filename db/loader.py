@@ -8,6 +8,7 @@ so readers see either the old rows or the new ones, never a mix.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -23,6 +24,7 @@ from db.models import (
     DocumentRow,
     FactRow,
     IndicatorRow,
+    IngestRunRow,
     LineItemRow,
     ProjectRow,
     SectionRow,
@@ -89,6 +91,24 @@ def _load(session: Session, doc: Document, force: bool) -> LoadOutcome:
             session.execute(insert(child), rows)
     _remember_code_names(session, doc)
     return LoadOutcome(status, document_id)
+
+
+def retire(session: Session, sha256s: Sequence[str], keep: int) -> list[int]:
+    """Delete the documents stored under `sha256s`, all but `keep`, in the caller's transaction.
+
+    A narrative PDF ingested alone is a document of its own; once it is ingested
+    with the tables PDF it announces, the disclosure of both supersedes it, and
+    keeping both would count its facts twice.
+    """
+    ids = list(session.scalars(
+        select(DocumentRow.id).where(DocumentRow.sha256.in_(list(sha256s)), DocumentRow.id != keep)
+    ))
+    if ids:
+        for table in CHILD_TABLES:
+            session.execute(delete(table).where(table.document_id.in_(ids)))
+        session.execute(update(IngestRunRow).where(IngestRunRow.document_id.in_(ids)).values(document_id=None))
+        session.execute(delete(DocumentRow).where(DocumentRow.id.in_(ids)))
+    return ids
 
 
 def _document_values(doc: Document) -> dict[str, Any]:

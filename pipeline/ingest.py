@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from db.engine import DEFAULT_URL, open_engine
-from db.loader import is_newer, load
+from db.loader import is_newer, load, retire
 from db.models import DocumentRow, IngestRunRow
-from extractors.pdf_open import disclosure_sha256
+from extractors.pdf_open import disclosure_sha256, file_sha256
 from pipeline.grouping import Grouping, plan_groups
 from pipeline.parse_pool import Parsed, ParseFn, parse_in_pool
 from pipeline.version import PARSER_VERSION
@@ -165,6 +165,8 @@ class _Batch:
         try:
             with Session(self.engine) as session, session.begin():
                 outcome = load(session, doc, self.force)
+                if len(attempt.paths) > 1:  # the files' own documents, loaded alone before
+                    retire(session, [file_sha256(path) for path in attempt.paths], outcome.document_id)
                 status = "skipped" if outcome.status == "skipped" else "loaded"
                 self._log(
                     session, attempt, status, version=doc.meta.parser_version, document_id=outcome.document_id

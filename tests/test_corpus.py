@@ -234,3 +234,27 @@ def test_final_accounts_are_recognised_and_loaded(
     putuo = parsed_corpus("putuo-finance-2024-department-final-accounts.pdf")
     text = "".join(s.heading + s.text for s in putuo.sections)
     assert "机关运行经费支出184.65万元" in text  # digits on their own baseline (p24) rejoined
+
+
+def test_a_narrative_ingested_alone_is_superseded_by_its_disclosure(corpus: Path, tmp_path: Path) -> None:
+    """Beijing's narrative PDF loaded on its own, then with its tables PDF: one document remains."""
+    from sqlalchemy import func, select
+
+    from db.engine import open_engine
+    from db.models import DocumentRow, FactRow
+    from pipeline.ingest import ingest
+
+    db = f"sqlite:///{tmp_path / 'pair.db'}"
+    narrative = corpus / "beijing-petitions-2026-department-budget-narrative.pdf"
+    tables = corpus / "beijing-petitions-2026-department-budget-tables.pdf"
+    assert ingest([narrative], db, jobs=1, progress=False).ok
+    report = ingest([narrative, tables], db, jobs=1, progress=False)
+    assert report.ok and len(report.loaded) == 1
+    engine = open_engine(db)
+    with engine.connect() as conn:
+        files = conn.execute(select(DocumentRow.files)).scalars().all()
+        orphans = conn.scalar(select(func.count()).select_from(FactRow).where(
+            FactRow.document_id.not_in(select(DocumentRow.id))))
+    engine.dispose()
+    assert [len(f) for f in files] == [2]
+    assert orphans == 0
