@@ -80,6 +80,7 @@ def vocabulary() -> FactVocabulary:
 def _rule_key(context: str, unit: str, wide: bool = False) -> tuple[str, str] | None:
     """(key, the term that named it) for the words before a figure; `wide` tries
     only the rules that also name `all` of their terms (for a sentence-wide context)."""
+    context = context.replace("收、支", "收支")  # 财政拨款收、支总预算 is 财政拨款收支
     for rule in vocabulary().rules:
         if rule.unit != unit or any(n in context for n in rule.not_) or (wide and not rule.all):
             continue

@@ -166,6 +166,9 @@ def test_columns_of_an_earlier_year_are_previous(path: list[str], measure: str) 
     ("1. “一般公共服务支出（类）统计信息事务（款）专项普查活动（项）”43.83万元，上年:25.77万元，主要专项普查活动。",
      {"general_budget.item.2010507": Decimal("438300")}),
     ("教育支出（类）普通教育（款）500.00万元。", {"general_budget.item.20502": Decimal("5000000")}),
+    # 收、支 is 收支
+    ("与上年相比，财政拨款收、支总计各增加47.15万元，增长1.02%。",
+     {"appropriation.change_amount": Decimal("471500"), "appropriation.change_percent": Decimal("1.02")}),
     # a budget's 收入预算 change is the year's total change
     ("2026年本部门收入预算3,944.08万元，比上年增加286.07万元，增长7.8%，",
      {"income.total": Decimal("39440800"), "total.change_amount": Decimal("2860700"),
