@@ -54,6 +54,7 @@ class FactRule:
     not_: tuple[str, ...]
     unit: str
     all: tuple[str, ...] = ()
+    within: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,20 +70,23 @@ def vocabulary() -> FactVocabulary:
     data = tomllib.loads(text)
     rules = []
     for spec in data["rule"]:
-        unknown = set(spec) - {"key", "any", "not", "unit", "all"}
+        unknown = set(spec) - {"key", "any", "not", "unit", "all", "within"}
         if unknown:
             raise ValueError(f"facts.toml: rule {spec.get('key')!r} has unknown keys {sorted(unknown)}")
         rules.append(FactRule(spec["key"], tuple(spec["any"]), tuple(spec.get("not", ())), spec.get("unit", "money"),
-                              tuple(spec.get("all", ()))))
+                              tuple(spec.get("all", ())), tuple(spec.get("within", ()))))
     return FactVocabulary(tuple(rules), dict(data["changes"]), tuple(data["shares"]))
 
 
-def _rule_key(context: str, unit: str, wide: bool = False) -> tuple[str, str] | None:
+def _rule_key(context: str, unit: str, wide: bool = False, sentence: str = "") -> tuple[str, str] | None:
     """(key, the term that named it) for the words before a figure; `wide` tries
-    only the rules that also name `all` of their terms (for a sentence-wide context)."""
+    only the rules that also name `all` of their terms (for a sentence-wide context);
+    a rule with `within` terms names a figure only in a sentence holding one."""
     context = context.replace("收、支", "收支")  # 财政拨款收、支总预算 is 财政拨款收支
     for rule in vocabulary().rules:
         if rule.unit != unit or any(n in context for n in rule.not_) or (wide and not rule.all):
+            continue
+        if rule.within and not any(t in sentence for t in rule.within):
             continue
         if not all(t in context for t in rule.all):
             continue
@@ -185,7 +189,7 @@ def sentence_facts(
         if _PREVIOUS.search(context):
             last = None
             continue  # last year's figure (2025年当年预算执行数为…)
-        named = _item_key(context, year) or _class_key(context, year) or _rule_key(context, "money")
+        named = _item_key(context, year) or _class_key(context, year) or _rule_key(context, "money", sentence=sentence)
         if named is None and topic and not facts:
             named = (topic, topic)  # `（一）因公出国（境）费用。2026年预算数14.85万元`
         if named and named[0] in _SPLITS and subject in _OTHER_MONEY:
