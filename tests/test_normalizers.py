@@ -133,8 +133,9 @@ def test_current_year_and_transfer_figures_are_not_the_totals() -> None:
     assert [(f.key, f.value) for f in sentence_facts(swu, 11, 2023)] == [
         ("total", Decimal("5572591300")), ("income.current_year", Decimal("4034846400")),
         ("income.carryover", Decimal("938017000"))]
-    costs = "市本级政府采购业务费3600.00万元；法治建设和政府采购管理费用424.00万元；信息化服务类项目341.46万元。"
-    assert [f.key for f in sentence_facts(costs, 7, 2026)] == []  # cost items and a project, not procurement
+    costs = "市本级政府采购业务费3600.00万元；法治建设和政府采购管理费用424.00万元。"
+    project = "8.信息化服务类项目（非运维服务部分）341.46万元，主要用于财政系统信息化建设。"
+    assert [f.key for s in (costs, project) for f in sentence_facts(s, 7, 2026)] == []  # not procurement
     transfer = "上级专项转移支付支出预算 393.23 万元，无政府性基金预算支出。"
     assert [f.key for f in sentence_facts(transfer, 54, 2026)] == []
     items = "2020 年机关运行经费预算总计82万元，其中：办公经费41.47万元，公务用车运行维护费12万元，其他商品和服务支出2万元。"
