@@ -35,6 +35,7 @@ _SHARE = re.compile(r"占[^，,；;]*$")
 _CLASS = re.compile(r"([\u4e00-\u9fff、]+?)[（(]\d*类[)）]")
 _SPLITS = frozenset({"expenditure.basic", "expenditure.project"})
 _OTHER_MONEY = frozenset({"general_budget.total", "appropriation.total", "income.general_budget", "fund_budget.total"})
+_INITIAL = re.compile(r"年初预算|年初结转")  # in a final account: the budget it is measured against
 _ITEMIZED = frozenset({"operating_costs"})  # wholes whose 其中 parts are cost items, not figures of their own
 _PREVIOUS = re.compile(r"执行数|上年(?!结转|结余)|去年|上一年度")
 _ITEM = re.compile(
@@ -146,7 +147,8 @@ def sentences(section: Section) -> Iterator[tuple[str, int]]:
 
 
 def sentence_facts(
-    sentence: str, page: int, year: int | None, subject: str | None = None, topic: str | None = None
+    sentence: str, page: int, year: int | None, subject: str | None = None, topic: str | None = None,
+    final: bool = False,
 ) -> list[Fact]:
     """Every named figure of one sentence.
 
@@ -186,7 +188,7 @@ def sentence_facts(
                 signed = -yuan if _DOWN.search(context) else yuan
                 facts.append(Fact(f"{base}.change_amount", context.strip("，,"), signed, "yuan", page, sentence, printed))
             continue
-        if _PREVIOUS.search(context):
+        if _PREVIOUS.search(context) or (final and _INITIAL.search(context)):
             last = None
             continue  # last year's figure (2025年当年预算执行数为…)
         named = _item_key(context, year) or _class_key(context, year) or _rule_key(context, "money", sentence=sentence)
@@ -211,15 +213,16 @@ def _rule_or(context: str, subject: str | None) -> str | None:
     return named[0] if named else subject
 
 
-def sections_to_facts(sections: list[Section], year: int | None) -> list[Fact]:
-    """The narrative's facts, the first statement of each key only."""
+def sections_to_facts(sections: list[Section], year: int | None, final: bool = False) -> list[Fact]:
+    """The narrative's facts, the first statement of each key only; in a final account
+    (`final`) the year's 决算 figures, not the 年初预算 they are set against."""
     seen: set[str] = set()
     out: list[Fact] = []
     for section in sections:
         subject: str | None = None
         topic: str | None = None
         for sentence, page in sentences(section):
-            found = sentence_facts(sentence, page, year, subject if sentence.startswith("其中") else None, topic)
+            found = sentence_facts(sentence, page, year, subject if sentence.startswith("其中") else None, topic, final)
             money = [f.key for f in found if f.unit == "yuan" and "change" not in f.key]
             subject = money[0] if money else subject
             named = _rule_key(sentence, "money") if not MENTION.search(sentence) else None

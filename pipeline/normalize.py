@@ -41,5 +41,5 @@ def normalize(document: Document) -> Document:
     document.projects = projects_with_amounts(document.projects, document.tables, default_unit)
     document.projects = join_descriptions(document.projects, read_descriptions(document.sections))
     document.three_public = items_to_three_public(document.line_items, year)
-    document.facts = sections_to_facts(document.sections, year)
+    document.facts = sections_to_facts(document.sections, year, document.meta.doc_kind == "final_accounts")
     return document

@@ -67,8 +67,12 @@ def items_to_three_public(items: list[LineItem], year: int | None = None) -> Thr
     rows: dict[tuple[int, int, str], list[LineItem]] = {}
     # A table adding 会议费 and 培训费 beside 三公: its bare 合计 covers all of them.
     mixed = {i.table_index for i in items if _OTHER_COSTS.search("".join(i.column_path))}
+    # A final account prints 预算数 | 决算数 per field: its figures are the 决算数.
+    accounts = {i.table_index for i in items if any("决算" in e for e in i.column_path)}
     for item in items:
         if item.table_kind not in ("three_public", "final_three_public") or _other_year(item.row_label, year):
+            continue
+        if item.table_index in accounts and not any("决算" in e for e in item.column_path):
             continue
         if any(_other_year(element, year) for element in item.column_path):
             continue

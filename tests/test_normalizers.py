@@ -220,3 +220,20 @@ def test_narrative_figures_agree_at_the_precision_printed(printed: str, table: s
     from pipeline.checks.narrative import _at_printed_precision
 
     assert _at_printed_precision(Decimal(printed) * 10000, Decimal(table), Decimal("100")) is ok
+
+
+def test_a_final_accounts_three_public_is_its_spending_not_its_budget() -> None:
+    """Putuo planning's 2024 final account prints 预算数 | 决算数 under each field (p17)."""
+    found = items_to_three_public([
+        _item("", ["财政拨款“三公”经费", "合计", "预算数"], "28500"),
+        _item("", ["财政拨款“三公”经费", "合计", "决算数"], "3900"),
+        _item("", ["财政拨款“三公”经费", "公务接待费", "预算数"], "28500"),
+        _item("", ["财政拨款“三公”经费", "公务接待费", "决算数"], "3900"),
+    ], 2024)
+    assert (found.total, found.reception) == (Decimal(3900), Decimal(3900))
+
+
+def test_a_final_account_states_its_spending_against_the_initial_budget() -> None:
+    sentence = "“三公”经费财政拨款支出年初预算为 2.85 万元，支出决算为 0.39 万元，完成预算的 13.68%。"
+    assert [f.key for f in sentence_facts(sentence, 25, 2024, final=True)] == []  # 2.85 is no 决算 figure
+    assert [f.key for f in sentence_facts(sentence, 25, 2024)] == ["three_public.total"]

@@ -19,6 +19,12 @@ def quantum(source: str, unit: str | None) -> Decimal:
     return Decimal(1).scaleb(-decimals) * UNIT_FACTORS.get(unit or "元", Decimal(1))
 
 
+def of_kind(table_kind: str, kind: str) -> bool:
+    """A table of `kind`, or its final-accounts twin (`final_overview` for `overview`):
+    a final account's tables answer to the same rules as a budget's."""
+    return table_kind in (kind, f"final_{kind}")
+
+
 def agree(expected: Decimal, actual: Decimal, tolerance: Decimal) -> bool:
     return abs(expected - actual) <= tolerance
 

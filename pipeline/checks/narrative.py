@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pipeline.checks.common import agree, quantum, sides, status, yuan
+from pipeline.checks.common import agree, of_kind, quantum, sides, status, yuan
 from pipeline.checks.cross_table import table_total
 from schemas.records import Check, Document, Fact
 
 # fact key → the totals (table kind, measure, where) that may state the same figure;
 # the first is the usual reading. A narrative's 支出预算 is the expenditure table's
-# total, or, where the text counts 结转下年 in (as SWU's does), the overview's 支出总计.
+# total, or, where the text counts 结转下年 in (as SWU's does), the overview's 支出总计;
+# its 收入总计 may be the overview's 收入总计 or, in SWU's final account, 本年收入合计.
 FACT_TABLE: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "total": (("overview", "total", "income"),),
+    "total": (("overview", "total", "income"), ("overview", "total", "first")),
     "income.total": (("department_income", "total", "first"),),
     "expenditure.total": (("department_expenditure", "total", "first"), ("overview", "total", "spending_all")),
     "expenditure.basic": (("department_expenditure", "basic.total", "first"),),
@@ -34,7 +35,7 @@ def _fact_quantum(fact: Fact) -> Decimal:
 def _class_amount(document: Document, code: str) -> tuple[Decimal, int] | None:
     """A 类's (款's, 项's) total in the general-budget table: its own row, else the sum of its top rows."""
     for side in sides(document.line_items):
-        if side.table_kind != "general_budget_expenditure":
+        if not of_kind(side.table_kind, "general_budget_expenditure"):
             continue
         rows = [r for r in side.rows if r.code and r.code.startswith(code)]
         if not rows:
