@@ -54,8 +54,8 @@ def header_row_count(table: RawTable) -> int:
     """How many top rows are header (the ordinal row, if any, included)."""
     for r in range(min(table.n_rows, MAX_HEADER_ROWS + 1)):
         texts = table.row_texts(r)
-        if is_blank(texts) and all(is_blank(table.row_texts(above)) for above in range(r)):
-            continue  # blank rows above the header, left by ruled frames
+        if is_blank(texts):
+            continue  # a blank row left by ruled frames, above or inside the header, ends nothing
         if is_ordinal_row(texts):
             return r + 1
         if _looks_like_body(texts):

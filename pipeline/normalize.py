@@ -40,6 +40,10 @@ def normalize(document: Document) -> Document:
             document.indicators.extend(table_to_indicators(table, project.name if project else None))
     document.projects = projects_with_amounts(document.projects, document.tables, default_unit)
     document.projects = join_descriptions(document.projects, read_descriptions(document.sections))
-    document.three_public = items_to_three_public(document.line_items, year)
+    accounts = frozenset(
+        i for i, t in enumerate(document.tables)
+        if t.kind == "final_three_public" and any("决算" in e for path in t.header for e in path)
+    )
+    document.three_public = items_to_three_public(document.line_items, year, accounts)
     document.facts = sections_to_facts(document.sections, year, document.meta.doc_kind == "final_accounts")
     return document

@@ -57,8 +57,11 @@ def _other_year(label: str, year: int | None) -> bool:
     return bool(_CHANGE.search(label)) or (year is not None and any(y != year for y in years))
 
 
-def items_to_three_public(items: list[LineItem], year: int | None = None) -> ThreePublic:
-    """The budget year's 三公 figures.
+def items_to_three_public(
+    items: list[LineItem], year: int | None = None, accounts: frozenset[int] = frozenset()
+) -> ThreePublic:
+    """The budget year's 三公 figures; for the tables in `accounts` (a final account's,
+    printing 预算数 | 决算数 under each field) only the 决算数 columns.
 
     The first row stating a field gives it; where that row splits the field
     by fund (一般公共预算 | 政府性基金 | 国有资本经营) with no 合计 column, the
@@ -67,12 +70,10 @@ def items_to_three_public(items: list[LineItem], year: int | None = None) -> Thr
     rows: dict[tuple[int, int, str], list[LineItem]] = {}
     # A table adding 会议费 and 培训费 beside 三公: its bare 合计 covers all of them.
     mixed = {i.table_index for i in items if _OTHER_COSTS.search("".join(i.column_path))}
-    # A final account prints 预算数 | 决算数 per field: its figures are the 决算数.
-    accounts = {i.table_index for i in items if any("决算" in e for e in i.column_path)}
     for item in items:
         if item.table_kind not in ("three_public", "final_three_public") or _other_year(item.row_label, year):
             continue
-        if item.table_index in accounts and not any("决算" in e for e in item.column_path):
+        if item.table_index in accounts and not any("决算" in e for e in item.column_path):  # its 预算数
             continue
         if any(_other_year(element, year) for element in item.column_path):
             continue
