@@ -15,6 +15,7 @@ from pdfminer.pdfparser import PDFException
 from pdfminer.psparser import PSException
 
 from extractors.captions import is_note_text
+from extractors.contents_page import listed_tables
 from extractors.grid import RawTable
 from extractors.metadata import read_metadata
 from extractors.page_content import PageContent, read_page
@@ -104,6 +105,7 @@ def extract_disclosure(paths: list[str], settings: ExtractSettings) -> Document:
         ),
         sections=lines_to_sections(narrative),
         tables=tables,
+        listed_tables=listed_tables(pages),
     )
     document.checks.extend(_text_layer_checks(pages))
     return document

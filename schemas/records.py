@@ -186,3 +186,5 @@ class Document:
     indicators: list[Indicator] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    listed_tables: list[tuple[str, int]] = field(default_factory=list)
+    """(title, page) of the tables a printed 目录 lists, to confirm each was read."""

@@ -263,7 +263,8 @@ def test_a_narrative_ingested_alone_is_superseded_by_its_disclosure(corpus: Path
 @pytest.mark.slow
 def test_final_accounts_misprints_are_reported(corpus: Path, parsed_corpus: Callable[..., Document]) -> None:
     """Putuo finance's published 2024 final account says 财政拨款收入支出总计 0.3万元 (p21) where its
-    table totals 2,961.68万元; the rendition with planted problems says 收入支出总计 0万元 (p18)."""
+    table totals 2,961.68万元; the rendition with planted problems says 收入支出总计 0万元 (p18) and
+    lacks a table its contents list."""
     def failures(name: str) -> list[tuple[str, int | None, str]]:
         return [(c.rule, c.page, c.detail) for c in parsed_corpus(name).checks if c.status == "fail"]
 
@@ -273,3 +274,6 @@ def test_final_accounts_misprints_are_reported(corpus: Path, parsed_corpus: Call
     planted = failures("putuo-finance-2024-final-accounts-planted-errors.pdf")
     assert ("narrative_vs_table", 18) in [(r, p) for r, p, _ in planted]
     assert "says 0万元" in next(d for r, p, d in planted if (r, p) == ("narrative_vs_table", 18))
+    # its 目录 (p2) lists 三、支出决算表, which the rendition leaves out
+    assert [d for r, _, d in planted if r == "contents"] == [
+        "the contents on p2 list 支出决算表 (final_expenditure), but no such table was read"]

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from extractors.contents_page import entry_title
 from extractors.page_content import is_overprinted
 
 
@@ -21,3 +22,13 @@ def _char(text: str, x0: float, top: float) -> dict[str, Any]:
 ])
 def testis_overprinted_glyphs_are_found(chars: list[dict[str, Any]], expected: bool) -> None:
     assert is_overprinted(chars) is expected
+
+
+@pytest.mark.parametrize(("line", "entry"), [
+    ("三、支出决算表", "支出决算表"),
+    ("五、一般公共预算财政拨款支出决算表……………12", "一般公共预算财政拨款支出决算表"),
+    ("4、2023年部门财政拨款收支预算总表 9", "2023年部门财政拨款收支预算总表"),
+    ("表1 部门收支总表", "部门收支总表"),
+])
+def test_contents_entries_lose_numbering_leaders_and_page_numbers(line: str, entry: str) -> None:
+    assert entry_title(line) == entry

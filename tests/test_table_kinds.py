@@ -79,3 +79,14 @@ def test_contents_reports_a_table_listed_empty_but_read_with_figures() -> None:
     checks = contents_agree(_document([["一、政府性基金拨款", "12.50", "合计", "12.50"]], fund_empty=False))
     assert [(c.rule, c.status, c.page) for c in checks] == [("contents", "fail", 9)]
     assert "部门综合预算政府性基金收支表 as empty" in checks[0].detail
+
+
+def test_a_printed_contents_page_lists_tables_that_must_be_read() -> None:
+    from pipeline.checks.contents import listed_tables_read
+
+    document = _document([["一、政府性基金拨款", "0", "一、科学技术", "0"]], fund_empty=True)
+    document.tables = [t for t in document.tables if t.kind != "contents"]
+    document.listed_tables = [("部门综合预算收支总表", 2), ("部门综合预算政府性基金收支表", 2), ("支出决算表", 2)]
+    checks = listed_tables_read(document)
+    assert [(c.status, c.detail) for c in checks] == [
+        ("fail", "the contents on p2 list 支出决算表 (final_expenditure), but no such table was read")]

@@ -13,7 +13,7 @@ from schemas.records import Check, Document
 
 RULES = (rows.row_totals, sums.column_totals, sums.hierarchy_sums, cross_table.cross_table_totals,
          cross_table.income_equals_expenditure, narrative.three_public_parts, narrative.narrative_vs_tables,
-         codes.unknown_codes, contents.contents_agree)
+         codes.unknown_codes, contents.contents_agree, contents.listed_tables_read)
 
 
 def run_checks(document: Document) -> list[Check]:

@@ -1,15 +1,16 @@
-"""A contents page that says which tables are empty (是否空表) confirms what was read.
+"""A contents page confirms what was read.
 
 Xi'an's 报表目录 lists every attached table with 是/否 under 是否空表 and the
 reason. Each listed table is matched, in order, with the next table of the
 kind its name says; a table listed as empty must have been read as empty and
 one listed as not empty must have rows (and must be there: an empty one may
-be left out of the print).
+be left out of the print). A 目录 printed as text (`三、支出决算表`) says only
+which tables there are: each must have been read.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 
 from extractors.header import AMOUNT
 from extractors.table_kinds import UNKNOWN, kind_of_title
@@ -65,3 +66,20 @@ def contents_agree(document: Document) -> list[Check]:
                                       f"but the table on p{table.page} was read with {read}", table.page))
         checks += outcome("contents", failures, compared, contents.page, f"contents p{contents.page}")
     return checks
+
+
+def listed_tables_read(document: Document) -> list[Check]:
+    """Every table kind the printed 目录 lists, as many times as it lists it, was read."""
+    if not document.listed_tables:
+        return []
+    page = document.listed_tables[0][1]
+    read = Counter(t.kind for t in document.tables)
+    listed: Counter[str] = Counter()
+    failures = []
+    for title, _ in document.listed_tables:
+        kind = kind_of_title(title)
+        listed[kind] += 1
+        if listed[kind] > read[kind]:
+            failures.append(Check("contents", "fail", f"the contents on p{page} list {title} ({kind}), "
+                                  "but no such table was read", page))
+    return outcome("contents", failures, len(document.listed_tables), page, f"contents p{page}")

@@ -1,0 +1,39 @@
+"""The tables a printed table of contents (目录) lists.
+
+A 目录 page names every table the disclosure attaches (`三、支出决算表 …… 10`).
+Its entries are kept as (title, page) so the validate stage can confirm that
+each listed table was read: a table listed but missing is a problem of the
+document (or of its reading), never silently passed over.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.page_content import PageContent
+from extractors.patterns import LEADER, LIST_ITEM, NUMBERED_HEADING
+from extractors.table_kinds import UNKNOWN, kind_of_title
+
+_SCAN_PAGES = 6
+_CONTENTS = re.compile(r"^目\s*录$")
+_ORDINAL = re.compile(r"^(表|附表|附件)[0-9一二三四五六七八九十\-－]+[、.．:：]?\s*")
+_TAIL = re.compile(r"[\s.…·\-—]*\d*$")
+
+
+def entry_title(text: str) -> str:
+    """An entry without its numbering, dot leader and page number."""
+    text = LEADER.split(text)[0]
+    text = _TAIL.sub("", text)
+    for pattern in (NUMBERED_HEADING, LIST_ITEM, _ORDINAL):
+        if pattern.match(text):
+            return pattern.sub("", text, count=1).strip()
+    return text.strip()
+
+
+def listed_tables(pages: list[PageContent]) -> list[tuple[str, int]]:
+    """(title, page) of every table title the first 目录 page lists."""
+    for page in pages[:_SCAN_PAGES]:
+        if any(_CONTENTS.match(line.text) for line in page.lines):
+            entries = [(entry_title(line.text), page.number) for line in page.lines]
+            return [(text, number) for text, number in entries if text.endswith("表") and kind_of_title(text) != UNKNOWN]
+    return []
