@@ -90,3 +90,14 @@ def test_a_printed_contents_page_lists_tables_that_must_be_read() -> None:
     checks = listed_tables_read(document)
     assert [(c.status, c.detail) for c in checks] == [
         ("fail", "the contents on p2 list 支出决算表 (final_expenditure), but no such table was read")]
+
+
+def test_a_heading_naming_another_year_is_reported() -> None:
+    from pipeline.checks.years import headings_name_the_year
+    from schemas.records import Section
+
+    document = _document([], fund_empty=True)
+    document.meta.fiscal_year = 2024
+    document.sections = [Section(heading="第三部分2023年度部门决算情况说明", level=1, page=18, text=""),
+                         Section(heading="2024年度部门决算", level=1, page=1, text="")]
+    assert [(c.status, c.page) for c in headings_name_the_year(document)] == [("fail", 18)]
