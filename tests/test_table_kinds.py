@@ -101,3 +101,20 @@ def test_a_heading_naming_another_year_is_reported() -> None:
     document.sections = [Section(heading="第三部分2023年度部门决算情况说明", level=1, page=18, text=""),
                          Section(heading="2024年度部门决算", level=1, page=1, text="")]
     assert [(c.status, c.page) for c in headings_name_the_year(document)] == [("fail", 18)]
+
+
+def test_counts_dated_outside_the_year_and_placeholders_are_reported() -> None:
+    from pipeline.checks.placeholders import no_placeholders
+    from pipeline.checks.years import assets_dated_in_the_year
+    from schemas.records import Section
+
+    document = _document([], fund_empty=True)
+    document.meta.fiscal_year, document.meta.doc_kind = 2024, "final_accounts"
+    document.sections = [
+        Section(heading="（三）国有资产占有使用情况说明", level=2, page=24, text="截至2023年12月31日，共有车辆0辆。"),
+        Section(heading="第二部分上海市普陀区XX局2024年度部门决算表", level=1, page=7, text=""),
+    ]
+    assert [(c.status, c.page) for c in assets_dated_in_the_year(document)] == [("fail", 24)]
+    assert [(c.status, c.page) for c in no_placeholders(document)] == [("fail", 7)]
+    document.meta.doc_kind = "budget"  # a 2024 budget counts as of 2023 (or early 2024)
+    assert [c.status for c in assets_dated_in_the_year(document)] == ["pass"]
