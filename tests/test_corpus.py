@@ -264,7 +264,8 @@ def test_a_narrative_ingested_alone_is_superseded_by_its_disclosure(corpus: Path
 def test_final_accounts_misprints_are_reported(corpus: Path, parsed_corpus: Callable[..., Document]) -> None:
     """Putuo finance's published 2024 final account says 财政拨款收入支出总计 0.3万元 (p21) where its
     table totals 2,961.68万元; the rendition with planted problems says 收入支出总计 0万元 (p18),
-    lacks a table its contents list, names last year twice and keeps a template placeholder."""
+    lacks a table its contents list, names last year twice, keeps a template placeholder and
+    misstates three comparisons."""
     def failures(name: str) -> list[tuple[str, int | None, str]]:
         return [(c.rule, c.page, c.detail) for c in parsed_corpus(name).checks if c.status == "fail"]
 
@@ -281,4 +282,6 @@ def test_final_accounts_misprints_are_reported(corpus: Path, parsed_corpus: Call
     assert [(r, p) for r, p, _ in planted if r == "year"] == [("year", 18), ("year", 24)]
     # its 第二部分 heading keeps the template's 上海市普陀区XX局
     assert [(r, p) for r, p, _ in planted if r == "placeholder"] == [("placeholder", 7)]
-    assert not [r for r, _, _ in published if r in ("year", "placeholder", "contents")]
+    # three items explain a 决算数 below its 预算数 as 大于 or 等于 it (p19, p20, p21)
+    assert [(r, p) for r, p, _ in planted if r == "statement"] == [("statement", 19), ("statement", 20), ("statement", 21)]
+    assert not [r for r, _, _ in published if r in ("year", "placeholder", "contents", "statement")]

@@ -118,3 +118,16 @@ def test_counts_dated_outside_the_year_and_placeholders_are_reported() -> None:
     assert [(c.status, c.page) for c in no_placeholders(document)] == [("fail", 7)]
     document.meta.doc_kind = "budget"  # a 2024 budget counts as of 2023 (or early 2024)
     assert [c.status for c in assets_dated_in_the_year(document)] == ["pass"]
+
+
+def test_a_stated_comparison_must_fit_its_figures() -> None:
+    from pipeline.checks.statements import comparisons_fit_their_figures
+    from schemas.records import Section
+
+    document = _document([], fund_empty=True)
+    document.sections = [Section(heading="（三）具体情况", level=2, page=19, text=(
+        "1、行政运行（项）。年初预算为1560.05万元，支出决算为1511.89万元。决算数大于预算数的主要原因：人员变化。"
+        "2、信息化建设（项）。年初预算为135.90万元，支出决算为135.25万元。决算数小于预算数的主要原因：进度。"))]
+    checks = comparisons_fit_their_figures(document)
+    assert [(c.status, c.page) for c in checks] == [("fail", 19)]
+    assert "1560.05万元 and 决算 1511.89万元" in checks[0].detail
