@@ -285,3 +285,15 @@ def test_final_accounts_misprints_are_reported(corpus: Path, parsed_corpus: Call
     # three items explain a 决算数 below its 预算数 as 大于 or 等于 it (p19, p20, p21)
     assert [(r, p) for r, p, _ in planted if r == "statement"] == [("statement", 19), ("statement", 20), ("statement", 21)]
     assert not [r for r, _, _ in published if r in ("year", "placeholder", "contents", "statement")]
+
+
+@pytest.mark.slow
+def test_a_basic_table_printed_in_three_column_groups_adds_up(
+    corpus: Path, parsed_corpus: Callable[..., Document]
+) -> None:
+    """Xi'an health's 基本支出决算表 (pp. 157-158) prints 301 | 302 | 310 side by side; its
+    公用经费合计 (2,093.08万元) closes the middle and last groups together."""
+    doc = parsed_corpus("xian-health-2022-department-final-accounts.pdf")
+    basic = [c for c in doc.checks if c.rule == "column_total" and "final_general_budget_basic" in c.detail]
+    assert [c.status for c in basic] == ["pass", "pass"]
+    assert [c.rule for c in doc.checks if c.status == "fail"] == ["text_layer", "text_layer"]  # pp. 8, 167: images

@@ -29,12 +29,25 @@ def _unresolved(rows: list[Row]) -> bool:
 
 
 def column_totals(document: Document) -> list[Check]:
-    """The first totals row of a coded table side equals the sum of its top-level rows."""
+    """The first totals row of a coded table side equals the sum of its top-level rows.
+
+    A side with no totals row of its own is closed by the next side's: a final
+    account's 基本支出决算表 prints 302 商品和服务支出 in its middle columns and
+    310 资本性支出 in its last, under one 公用经费合计.
+    """
     checks: list[Check] = []
-    for side in sides(document.line_items):
-        coded = [r for r in side.rows if r.code]
+    carried: list[Side] = []  # earlier sides of the table that no totals row closed
+    for side in sorted(sides(document.line_items), key=lambda s: (s.table_index, s.side)):
+        carried = [c for c in carried if c.table_index == side.table_index]
         total = next((r for r in side.rows if r.is_total and TOTAL_LABEL.search(r.label) and not r.code), None)
-        if not coded or total is None or _unresolved(side.rows):
+        if total is None:
+            carried.append(side)
+            continue
+        # Only sides under the same column headers (a repeated column group) add up together.
+        rows = [r for c in carried if c.columns.keys() == side.columns.keys() for r in c.rows] + side.rows
+        carried = []
+        coded = [r for r in rows if r.code]
+        if not coded or _unresolved(rows):
             continue  # a row whose code is unknown cannot be placed: the sum cannot be checked
         codes = {r.code for r in coded}
         # Top rows: those no other row of the table is the parent of (a local 7-digit
