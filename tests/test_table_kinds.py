@@ -131,3 +131,18 @@ def test_a_stated_comparison_must_fit_its_figures() -> None:
     checks = comparisons_fit_their_figures(document)
     assert [(c.status, c.page) for c in checks] == [("fail", 19)]
     assert "1560.05万元 and 决算 1511.89万元" in checks[0].detail
+
+
+def test_the_projects_a_text_counts_add_up_to_its_figure() -> None:
+    from decimal import Decimal
+
+    from pipeline.checks.narrative import projects_add_up
+    from schemas.records import Fact, Project
+
+    sentence = "本部门编报绩效目标的项目2个，涉及项目预算资金300.00万元。"
+    document = _document([], fund_empty=True)
+    document.facts = [Fact("performance.projects", "编报绩效目标的项目", Decimal(2), "个", 29, sentence, "2个")]
+    document.projects = [Project("甲", 31, Decimal(1000000)), Project("乙", 32, Decimal(2000000))]
+    assert [c.status for c in projects_add_up(document)] == ["pass"]
+    document.projects[1].amount = Decimal(2232000)
+    assert [(c.status, c.page) for c in projects_add_up(document)] == [("fail", 29)]

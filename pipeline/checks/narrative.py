@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pipeline.amounts import UNIT_FACTORS
 from pipeline.checks.common import agree, of_kind, quantum, sides, status, yuan
 from pipeline.checks.cross_table import table_total
+from pipeline.facts import MENTION
 from schemas.records import Check, Document, Fact
 
 # fact key → the totals (table kind, measure, where) that may state the same figure;
@@ -107,3 +109,32 @@ def three_public_parts(document: Document) -> list[Check]:
         checks.append(Check("three_public_parts", status(agree(whole, added, tolerance)),
                             f"三公 {name} = {yuan(whole)}, its parts add up to {yuan(added)}", three.page))
     return checks
+
+
+def projects_add_up(document: Document) -> list[Check]:
+    """`编报绩效目标的项目5个，涉及项目预算资金3328.13万元` against the projects read
+    (or, as some texts mean it, the whole 项目支出 of the expenditure table).
+
+    Compared only where the text counts as many projects as were read, each
+    with an amount: a text counting more describes projects printed nowhere.
+    """
+    count = next((f for f in document.facts if f.key == "performance.projects"), None)
+    projects = document.projects
+    if count is None or int(count.value) != len(projects) or any(p.amount is None for p in projects):
+        return []
+    after = count.sentence[count.sentence.find(count.value_source) + len(count.value_source):]
+    money = next((m for m in MENTION.finditer(after) if m.group("unit").endswith("元") and "涉及" in after[:m.start()]),
+                 None)
+    if money is None:
+        return []
+    unit = money.group("unit")
+    stated = Decimal(money.group("num").replace(",", "")) * UNIT_FACTORS[unit]
+    added = sum((p.amount or Decimal(0) for p in projects), Decimal(0))
+    tolerance = quantum(money.group("num"), unit) * (len(projects) + 1) / 2
+    # Some texts give the department's whole 项目支出 instead (its forms show only some projects).
+    whole = table_total(document, "department_expenditure", "project.total", "first")
+    ok = agree(stated, added, tolerance) or (whole is not None and agree(stated, whole.amount, tolerance))
+    return [Check("narrative_vs_table", status(ok), (
+        f"performance.projects: the text on p{count.page} says its {len(projects)} projects come to "
+        f"{money.group(0)} ({yuan(stated)}); the projects read add up to {yuan(added)}"
+        + (f", the 项目支出 total is {yuan(whole.amount)}" if whole is not None else "")), count.page)]
