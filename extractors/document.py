@@ -9,16 +9,17 @@ the order given (narrative first), and `meta.files` lists the files.
 from __future__ import annotations
 
 import os
-import re
 
 from pdfminer.pdfparser import PDFException
 from pdfminer.psparser import PSException
 
 from extractors.captions import is_note_text
+from extractors.cell_text import squash
 from extractors.contents_page import listed_tables
 from extractors.grid import RawTable
 from extractors.metadata import read_metadata
 from extractors.page_content import PageContent, read_page
+from extractors.patterns import GRAND_TOTAL
 from extractors.pdf_open import disclosure_sha256, open_pdf
 from extractors.sections import lines_to_sections
 from extractors.settings import ExtractSettings
@@ -29,7 +30,6 @@ from pipeline.version import PARSER_VERSION
 from schemas.records import Check, Document, DocumentMeta
 
 _NEAR_BOTTOM = 0.7  # a table ending below this share of the page height may go on overleaf
-_GRAND_TOTAL = re.compile(r"^(本年)?(收入|支出)?(合计|总计)$")
 
 
 def _may_go_on(grid: RawTable, content: PageContent) -> bool:
@@ -42,7 +42,7 @@ def _may_go_on(grid: RawTable, content: PageContent) -> bool:
         return False
     rows = [[t for t in grid.row_texts(r) if t] for r in range(grid.n_rows)]
     last = next((r for r in reversed(rows) if r), [])
-    return not (last and _GRAND_TOTAL.match(re.sub(r"\s+", "", last[0])))
+    return not (last and GRAND_TOTAL.match(squash(last[0])))
 
 
 def read_pages(path: str, settings: ExtractSettings, first_number: int = 1) -> list[PageContent]:

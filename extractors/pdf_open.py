@@ -33,7 +33,11 @@ def file_sha256(path: str) -> str:
 def disclosure_sha256(paths: Sequence[str | os.PathLike[str]]) -> str:
     """The key of a disclosure (`documents.sha256`): one file's sha256, or for several
     files (a narrative and its tables PDF) the sha256 of their digests in page order."""
-    digests = [file_sha256(os.fspath(p)) for p in paths]
+    return combined_sha256([file_sha256(os.fspath(p)) for p in paths])
+
+
+def combined_sha256(digests: Sequence[str]) -> str:
+    """`disclosure_sha256` from the files' own digests, for a caller that has them already."""
     if len(digests) == 1:
         return digests[0]
     return hashlib.sha256("".join(digests).encode("ascii")).hexdigest()

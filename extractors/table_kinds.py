@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 UNKNOWN = "unknown"
 _NOISE = re.compile(r"[\s\"'“”‘’〝〞「」『』]")
@@ -32,8 +33,17 @@ class HeaderTerms:
     terms: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Refinement:
+    """A title of one of `kinds` holding one of `terms` is of kind `into`."""
+
+    into: str
+    kinds: frozenset[str]
+    terms: tuple[str, ...]
+
+
 @cache
-def _vocabulary() -> dict[str, dict[str, object]]:
+def _vocabulary() -> dict[str, dict[str, Any]]:
     text = resources.files("extractors").joinpath("vocab/table_kinds.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     for kind, spec in data.items():
@@ -47,7 +57,7 @@ def _vocabulary() -> dict[str, dict[str, object]]:
 def _phrases() -> tuple[KindPhrase, ...]:
     out = [
         KindPhrase(kind, normalize_title(p), bool(spec.get("final")))
-        for kind, spec in _vocabulary().items() for p in spec.get("titles", [])  # type: ignore[attr-defined]
+        for kind, spec in _vocabulary().items() for p in spec.get("titles", [])
     ]
     return tuple(sorted(out, key=lambda p: -len(p.phrase)))
 
@@ -56,17 +66,24 @@ def _phrases() -> tuple[KindPhrase, ...]:
 def _header_terms() -> tuple[HeaderTerms, ...]:
     out = [
         HeaderTerms(kind, tuple(terms))
-        for kind, spec in _vocabulary().items() for terms in spec.get("headers", [])  # type: ignore[attr-defined]
+        for kind, spec in _vocabulary().items() for terms in spec.get("headers", [])
     ]
     return tuple(sorted(out, key=lambda h: -sum(len(t) for t in h.terms)))
 
 
+@cache
+def _refinements() -> tuple[Refinement, ...]:
+    return tuple(
+        Refinement(kind, frozenset(spec["refines"]["kinds"]), tuple(spec["refines"]["terms"]))
+        for kind, spec in _vocabulary().items() if "refines" in spec
+    )
+
+
 def _refined(phrase: KindPhrase, text: str) -> KindPhrase:
     """The phrase's kind, or the kind a qualifier in the title turns it into (按经济分类)."""
-    for kind, spec in _vocabulary().items():
-        refines = spec.get("refines")
-        if isinstance(refines, dict) and phrase.kind in refines["kinds"] and any(t in text for t in refines["terms"]):
-            return KindPhrase(kind, phrase.phrase, phrase.final)
+    for refinement in _refinements():
+        if phrase.kind in refinement.kinds and any(t in text for t in refinement.terms):
+            return KindPhrase(refinement.into, phrase.phrase, phrase.final)
     return phrase
 
 

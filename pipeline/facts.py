@@ -79,6 +79,21 @@ def vocabulary() -> FactVocabulary:
     return FactVocabulary(tuple(rules), dict(data["changes"]), tuple(data["shares"]))
 
 
+def money_unit(mention: re.Match[str]) -> str | None:
+    """The money unit of a MENTION (a bare `万` is 万元), None for a share or a count."""
+    unit = mention.group("unit")
+    return unit if unit.endswith("元") else "万元" if unit == "万" else None
+
+
+def is_money(mention: re.Match[str]) -> bool:
+    return money_unit(mention) is not None
+
+
+def mention_yuan(mention: re.Match[str]) -> Decimal:
+    """A money MENTION in yuan (`3,328.13万元` → 33,281,300)."""
+    return Decimal(mention.group("num").replace(",", "")) * UNIT_FACTORS[money_unit(mention) or "元"]
+
+
 def _rule_key(context: str, unit: str, wide: bool = False, sentence: str = "") -> tuple[str, str] | None:
     """(key, the term that named it) for the words before a figure; `wide` tries
     only the rules that also name `all` of their terms (for a sentence-wide context);
@@ -181,7 +196,7 @@ def sentence_facts(
             if named := _rule_key(context, "count") or _rule_key(sentence[:mention.end()] + after, "count", wide=True):
                 facts.append(Fact(named[0], named[1], value, unit, page, sentence, printed))
             continue
-        yuan = value * UNIT_FACTORS.get(unit if unit.endswith("元") else "万元", Decimal(1))
+        yuan = mention_yuan(mention)
         if _CHANGE.search(context):
             subject = _rule_or(context, subject)
             if base := _change_base(subject):

@@ -14,7 +14,7 @@ import os
 import sys
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from tqdm import tqdm
 from db.engine import DEFAULT_URL, open_engine
 from db.loader import is_newer, load, retire
 from db.models import DocumentRow, IngestRunRow
-from extractors.pdf_open import disclosure_sha256, file_sha256
+from extractors.pdf_open import combined_sha256, file_sha256
 from pipeline.grouping import Grouping, plan_groups
 from pipeline.parse_pool import Parsed, ParseFn, parse_in_pool
 from pipeline.version import PARSER_VERSION
@@ -102,6 +102,7 @@ class _Attempt:
     paths: tuple[str, ...]
     sha256: str | None
     started: datetime
+    file_sha256s: tuple[str, ...] = ()  # each file's own, where the disclosure has several
 
     @property
     def label(self) -> str:
@@ -161,12 +162,12 @@ class _Batch:
         if doc is None:
             self.fail(attempt, parsed.reason or "error", parsed.detail or "")
             return
-        attempt = _Attempt(attempt.paths, doc.meta.sha256, attempt.started)
+        attempt = replace(attempt, sha256=doc.meta.sha256)
         try:
             with Session(self.engine) as session, session.begin():
                 outcome = load(session, doc, self.force)
-                if len(attempt.paths) > 1:  # the files' own documents, loaded alone before
-                    retire(session, [file_sha256(path) for path in attempt.paths], outcome.document_id)
+                if len(attempt.file_sha256s) > 1:  # the files' own documents, loaded alone before
+                    retire(session, attempt.file_sha256s, outcome.document_id)
                 status = "skipped" if outcome.status == "skipped" else "loaded"
                 self._log(
                     session, attempt, status, version=doc.meta.parser_version, document_id=outcome.document_id
@@ -211,7 +212,8 @@ def ingest(
         for group in groups:
             names = [str(p) for p in group]
             try:
-                attempt = _Attempt(tuple(names), disclosure_sha256(group), _now())
+                digests = tuple(file_sha256(name) for name in names)
+                attempt = _Attempt(tuple(names), combined_sha256(digests), _now(), digests)
             except OSError as exc:
                 batch.fail(_Attempt(tuple(names), None, _now()), "unreadable", str(exc))
                 bar.update()

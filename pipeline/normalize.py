@@ -13,7 +13,7 @@ from pipeline.line_items import has_line_items, table_to_line_items
 from pipeline.performance import INDICATOR_KINDS, PROJECT_KINDS, table_to_indicators, table_to_project
 from pipeline.project_descriptions import join_descriptions, read_descriptions
 from pipeline.project_lists import list_columns, list_to_projects, projects_with_amounts
-from pipeline.three_public import items_to_three_public
+from pipeline.three_public import items_to_three_public, spending_tables
 from schemas.records import Document
 
 
@@ -40,10 +40,6 @@ def normalize(document: Document) -> Document:
             document.indicators.extend(table_to_indicators(table, project.name if project else None))
     document.projects = projects_with_amounts(document.projects, document.tables, default_unit)
     document.projects = join_descriptions(document.projects, read_descriptions(document.sections))
-    accounts = frozenset(
-        i for i, t in enumerate(document.tables)
-        if t.kind == "final_three_public" and any("决算" in e for path in t.header for e in path)
-    )
-    document.three_public = items_to_three_public(document.line_items, year, accounts)
+    document.three_public = items_to_three_public(document.line_items, year, spending_tables(document.tables))
     document.facts = sections_to_facts(document.sections, year, document.meta.doc_kind == "final_accounts")
     return document

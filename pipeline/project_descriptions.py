@@ -15,8 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from extractors.cell_text import squash
-from pipeline.amounts import UNIT_FACTORS
-from pipeline.facts import MENTION
+from pipeline.facts import MENTION, is_money, mention_yuan
 from schemas.records import Project, Section
 
 _HEADING = re.compile(r"^(?P<name>.*?)(?:项目)?经费情况说明$")
@@ -43,11 +42,8 @@ def _part(parts: list[Section], title: str) -> str:
 
 def _amount(text: str) -> Decimal | None:
     """The budget part's figure in yuan, when it states exactly one."""
-    money = [m for m in MENTION.finditer(text) if m.group("unit") in ("万元", "亿元", "千元", "元", "万")]
-    if len(money) != 1:
-        return None
-    unit = money[0].group("unit")
-    return Decimal(money[0].group("num").replace(",", "")) * UNIT_FACTORS.get(unit, UNIT_FACTORS["万元"])
+    money = [m for m in MENTION.finditer(text) if is_money(m)]
+    return mention_yuan(money[0]) if len(money) == 1 else None
 
 
 def read_descriptions(sections: list[Section]) -> list[Description]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from extractors.cell_text import squash
+from extractors.patterns import GRAND_TOTAL
 from pipeline.amounts import parse_amount, to_yuan
 from pipeline.performance import find_indicator_columns, label_unit, table_to_indicators
 from schemas.records import Indicator, Project, SourceTable
@@ -22,7 +23,6 @@ from schemas.records import Indicator, Project, SourceTable
 _NAME = re.compile(r"项目名称|^项目$|（项目）名称|\(项目\)名称")
 _AMOUNT = re.compile(r"预算数|金额|资金总额|总计|合计|年度预算|预算安排")
 _GOAL = re.compile(r"绩效目标$|^绩效目标")
-_TOTAL_ROW = re.compile(r"^(合计|总计)$")
 _HEADER_SCAN_ROWS = 3
 
 
@@ -70,7 +70,7 @@ def _cell(row: list[str | None], index: int) -> str:
 def _project_row(table: SourceTable, columns: ListColumns, index: int) -> bool:
     row = table.rows[index]
     name, amount = _cell(row, columns.name), _cell(row, columns.amount)
-    if not name or _TOTAL_ROW.match(name) or parse_amount(amount) is None:
+    if not name or GRAND_TOTAL.match(name) or parse_amount(amount) is None:
         return False
     # A list with targets names a project only on rows that state one (the unit's own row has none).
     return columns.goal is None or bool(_cell(row, columns.goal))
@@ -90,7 +90,7 @@ def list_to_projects(
         # A project whose rows run over a page may print its name and amount again on top of the next.
         if _project_row(table, columns, r) and not (starts and _same_project(table, columns, starts[-1], r)):
             starts.append(r)
-    has_indicators = find_indicator_columns(table) is not None
+    indicator_header = find_indicator_columns(table)
     projects: list[Project] = []
     indicators: list[Indicator] = []
     for start, end in zip(starts, [*starts[1:], len(table.rows)], strict=True):
@@ -99,17 +99,15 @@ def list_to_projects(
         page = table.row_pages[start] if start < len(table.row_pages) else table.page
         name = _cell(row, columns.name)
         projects.append(Project(name=name, page=page, amount=to_yuan(amount, unit) if amount is not None else None))
-        if has_indicators:
-            indicators += table_to_indicators(_rows_of(table, start, end), name)
+        if indicator_header is not None:
+            indicators += table_to_indicators(_rows_of(table, indicator_header.header_row, start, end), name)
     return projects, indicators
 
 
-def _rows_of(table: SourceTable, start: int, end: int) -> SourceTable:
+def _rows_of(table: SourceTable, header_row: int, start: int, end: int) -> SourceTable:
     """The table cut to one project's rows, its indicator header kept on top."""
-    cols = find_indicator_columns(table)
-    assert cols is not None
-    rows = [table.rows[cols.header_row], *table.rows[start:end]]
-    pages = [table.row_pages[cols.header_row], *table.row_pages[start:end]] if table.row_pages else []
+    rows = [table.rows[header_row], *table.rows[start:end]]
+    pages = [table.row_pages[header_row], *table.row_pages[start:end]] if table.row_pages else []
     return replace(table, rows=rows, row_pages=pages)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from schemas.records import LineItem, ThreePublic
+from schemas.records import LineItem, SourceTable, ThreePublic
 
 # Most specific first: 购置及运行 names the vehicle subtotal before 购置 or 运行 alone.
 _PARTS = (
@@ -55,6 +55,14 @@ def _other_year(label: str, year: int | None) -> bool:
     """A row for another year (2025年 beside 2026年) or for the change between years."""
     years = [int(y) for y in _YEAR.findall(label)]
     return bool(_CHANGE.search(label)) or (year is not None and any(y != year for y in years))
+
+
+def spending_tables(tables: list[SourceTable]) -> frozenset[int]:
+    """Indexes of the final accounts' 三公 tables that print a 决算数 column beside the 预算数."""
+    return frozenset(
+        i for i, t in enumerate(tables)
+        if t.kind == "final_three_public" and any("决算" in e for path in t.header for e in path)
+    )
 
 
 def items_to_three_public(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
 
+from extractors.cell_text import squash
 from extractors.header import AMOUNT
 from extractors.table_kinds import UNKNOWN, kind_of_title
 from pipeline.amounts import parse_amount
@@ -25,7 +26,7 @@ _ANSWERS = {"是": True, "否": False}
 def _listing(table: SourceTable) -> list[tuple[str, bool | None]]:
     """(table name, listed as empty) for each row under the contents header."""
     header = [path[-1] if path else None for path in table.header]
-    rows = [[(c or "").replace(" ", "") for c in row] for row in [header, *table.rows]]
+    rows = [[squash(c) for c in row] for row in [header, *table.rows]]
     start = next((i for i, r in enumerate(rows) if _EMPTY in r and any(n in r for n in _NAMES)), None)
     if start is None:
         return []

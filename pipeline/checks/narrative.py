@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pipeline.amounts import UNIT_FACTORS
 from pipeline.checks.common import agree, of_kind, quantum, sides, status, yuan
 from pipeline.checks.cross_table import table_total
-from pipeline.facts import MENTION
+from pipeline.facts import MENTION, is_money, mention_yuan, money_unit
 from schemas.records import Check, Document, Fact
 
 # fact key → the totals (table kind, measure, where) that may state the same figure;
@@ -123,14 +122,12 @@ def projects_add_up(document: Document) -> list[Check]:
     if count is None or int(count.value) != len(projects) or any(p.amount is None for p in projects):
         return []
     after = count.sentence[count.sentence.find(count.value_source) + len(count.value_source):]
-    money = next((m for m in MENTION.finditer(after) if m.group("unit").endswith("元") and "涉及" in after[:m.start()]),
-                 None)
+    money = next((m for m in MENTION.finditer(after) if is_money(m) and "涉及" in after[:m.start()]), None)
     if money is None:
         return []
-    unit = money.group("unit")
-    stated = Decimal(money.group("num").replace(",", "")) * UNIT_FACTORS[unit]
+    stated = mention_yuan(money)
     added = sum((p.amount or Decimal(0) for p in projects), Decimal(0))
-    tolerance = quantum(money.group("num"), unit) * (len(projects) + 1) / 2
+    tolerance = quantum(money.group("num"), money_unit(money)) * (len(projects) + 1) / 2
     # Some texts give the department's whole 项目支出 instead (its forms show only some projects).
     whole = table_total(document, "department_expenditure", "project.total", "first")
     ok = agree(stated, added, tolerance) or (whole is not None and agree(stated, whole.amount, tolerance))
