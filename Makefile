@@ -23,6 +23,7 @@ demo: $(BIN)/yusuan
 lint: $(BIN)/yusuan
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: system-deps lint
 	$(BIN)/pytest

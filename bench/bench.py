@@ -4,7 +4,7 @@
 
 Times, on the same files: pdfplumber `extract_text` + `extract_tables` per
 page (the floor the pipeline builds on), pypdfium2 text extraction, and
-`pipeline.ingest.ingest` into a fresh SQLite file serially and with 2 jobs
+`pipeline.batch.ingest.ingest` into a fresh SQLite file serially and with 2 jobs
 (parsing, normalizing, checking and the database writes). Then samples the
 resident memory while the longest document is parsed alone, and ingests the
 corpus repeated to `--memory-docs` byte-distinct documents, sampling the
@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.api import parse  # noqa: E402
-from pipeline.errors import RejectedInput  # noqa: E402
-from pipeline.ingest import ingest  # noqa: E402
+from pipeline.batch.ingest import ingest  # noqa: E402
+from schemas.errors import RejectedInput  # noqa: E402
 
 DEFAULT_CORPUS = Path(os.environ.get("YUSUAN_CORPUS", ROOT.parent / "shared" / "corpus"))
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractors.patterns import NUMBERED_HEADING
 from extractors.table_kinds import is_table_title
 from extractors.text_line import TextLine
+from schemas.patterns import NUMBERED_HEADING
 
 UNIT = re.compile(r"单位\s*[:：]?\s*(万元|千元|亿元|元)(?![\u4e00-\u9fff])")
 _NOTE = re.compile(r"^(注|说明|备注)\s*[:：0-9１-９]|本表为空|此表为空|空表|无数据|本单位无|故此表")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from extractors.page_content import PageContent
-from extractors.patterns import LEADER, LIST_ITEM, NUMBERED_HEADING
 from extractors.table_kinds import UNKNOWN, kind_of_title
+from schemas.patterns import LEADER, LIST_ITEM, NUMBERED_HEADING
 
 _SCAN_PAGES = 6
 _CONTENTS = re.compile(r"^目\s*录$")

@@ -14,20 +14,20 @@ from pdfminer.pdfparser import PDFException
 from pdfminer.psparser import PSException
 
 from extractors.captions import is_note_text
-from extractors.cell_text import squash
 from extractors.contents_page import listed_tables
 from extractors.grid import RawTable
 from extractors.metadata import read_metadata
 from extractors.page_content import PageContent, read_page
-from extractors.patterns import GRAND_TOTAL
 from extractors.pdf_open import disclosure_sha256, open_pdf
 from extractors.sections import lines_to_sections
 from extractors.settings import ExtractSettings
 from extractors.table_kinds import UNKNOWN
 from extractors.tables import pages_to_tables
-from pipeline.errors import Reason, RejectedInput
-from pipeline.version import PARSER_VERSION
+from schemas.errors import Reason, RejectedInput
+from schemas.patterns import GRAND_TOTAL
 from schemas.records import Check, Document, DocumentMeta
+from schemas.text import squash
+from schemas.version import PARSER_VERSION
 
 _NEAR_BOTTOM = 0.7  # a table ending below this share of the page height may go on overleaf
 

@@ -11,7 +11,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractors.cell_text import clean_text
+from schemas.text import clean_text
 
 _TOLERANCE = 1.0
 # Ruled frames leave empty slivers of cells along their edges; they are no columns.

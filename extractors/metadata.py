@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from extractors.page_content import PageContent
-from extractors.patterns import NUMBERED_HEADING
 from extractors.text_line import TextLine
+from schemas.patterns import NUMBERED_HEADING
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _LONE_YEAR = re.compile(r"^(20\d{2})$")

@@ -15,14 +15,14 @@ from typing import Any
 
 from extractors.camelot_tables import lattice_tables
 from extractors.captions import is_caption_text, is_note_text, is_page_number
-from extractors.cell_text import clean_text, has_cid
 from extractors.grid import RawTable, pdfplumber_table_to_grid
 from extractors.header import AMOUNT
-from extractors.patterns import LEADER, LIST_ITEM, NUMBERED_HEADING
 from extractors.settings import ExtractSettings
 from extractors.table_kinds import is_table_title
 from extractors.text_line import TextLine
 from extractors.text_tables import camelot_columns, words_to_table
+from schemas.patterns import LEADER, LIST_ITEM, NUMBERED_HEADING
+from schemas.text import clean_text, has_cid
 
 # Text lines sit within a few points of each other; numbers typeset on their
 # own baseline (common in final accounts) are still within this distance.

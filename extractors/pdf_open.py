@@ -18,7 +18,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 
 from extractors.settings import ExtractSettings
-from pipeline.errors import Reason, RejectedInput
+from schemas.errors import Reason, RejectedInput
 
 
 def file_sha256(path: str) -> str:

@@ -10,8 +10,8 @@ import re
 from collections import Counter
 
 from extractors.captions import is_page_number
-from extractors.patterns import LEADER
 from extractors.text_line import TextLine
+from schemas.patterns import LEADER
 from schemas.records import Section
 
 _LEVELS = (

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
-from extractors.cell_text import clean_text
 from extractors.grid import Cell, RawTable
 from extractors.header import AMOUNT
+from schemas.text import clean_text
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """`python -m pipeline` runs the `yusuan` command."""
 
-from pipeline.cli import main
+from pipeline.commands.cli import main
 
 main()

@@ -20,7 +20,7 @@ from schemas.records import Document
 def parse(paths: Sequence[str | os.PathLike[str]], settings: ExtractSettings | None = None) -> Document:
     """Parse the PDFs of one disclosure into a `Document`.
 
-    Raises `pipeline.errors.RejectedInput` naming the file and the reason when
+    Raises `schemas.errors.RejectedInput` naming the file and the reason when
     a file is not a readable, text-bearing budget disclosure.
     """
     document = extract_disclosure([os.fspath(p) for p in paths], settings or ExtractSettings())

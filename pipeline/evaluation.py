@@ -16,10 +16,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from extractors.cell_text import squash
 from extractors.header import AMOUNT
 from schemas.contract import to_contract
 from schemas.records import Document, SourceTable
+from schemas.text import squash
 
 RECORD_TYPES = ("line_items", "three_public", "projects", "indicators", "facts")
 

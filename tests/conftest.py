@@ -30,7 +30,7 @@ from schemas.records import (
     ThreePublic,
 )
 
-# --- Storage and ingest (db/, pipeline/ingest.py): SQLite and a throwaway PostgreSQL ---------------
+# --- Storage and ingest (db/, pipeline/batch/ingest.py): SQLite and a throwaway PostgreSQL ---------------
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from extractors.pdf_open import disclosure_sha256
-from pipeline.errors import Reason, RejectedInput
-from pipeline.version import PARSER_VERSION
+from schemas.errors import Reason, RejectedInput
 from schemas.records import Check, Document, DocumentMeta, LineItem, SourceTable
+from schemas.version import PARSER_VERSION
 
 LINE_ITEMS_PER_DOC = 3
 

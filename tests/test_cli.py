@@ -12,7 +12,7 @@ import click
 import pytest
 
 from conftest import FIXTURES, ROOT
-from pipeline.cli import main
+from pipeline.commands.cli import main
 from schemas.contract import validate
 
 

@@ -10,7 +10,7 @@ from importlib.resources import files
 
 import pytest
 
-from pipeline.codebook import Code, Codebook, split_prefixed
+from pipeline.normalize.codebook import Code, Codebook, split_prefixed
 
 
 def fn(year: int | None) -> Codebook:
@@ -421,7 +421,7 @@ def test_unknown_system() -> None:
 @pytest.mark.parametrize("system", ["functional", "economic_department", "economic_government"])
 def test_data_is_consistent(system: str) -> None:
     """Rows of one code never overlap in years; every code's parent exists in every year it does."""
-    text = files("pipeline").joinpath("codebooks", f"{system}.csv").read_text(encoding="utf-8")
+    text = files("pipeline.normalize").joinpath("codebooks", f"{system}.csv").read_text(encoding="utf-8")
     spans: dict[str, list[tuple[int, int]]] = {}
     for row in csv.DictReader(io.StringIO(text)):
         spans.setdefault(row["code"], []).append((int(row["first_year"]), int(row["last_year"] or 9999)))
@@ -485,7 +485,7 @@ def test_name_only_items_need_their_parent() -> None:
 
 def test_name_only_items_through_resolver() -> None:
     """The Hangzhou 2026 justice table (表3) as the resolver meets it: names only, in print order."""
-    from pipeline.codes import CodeResolver
+    from pipeline.normalize.codes import CodeResolver
 
     resolver = CodeResolver(2026, "functional")
     printed = [

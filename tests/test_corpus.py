@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from pipeline.errors import Reason, RejectedInput
 from pipeline.evaluation import score_document
 from schemas.contract import to_contract
+from schemas.errors import Reason, RejectedInput
 from schemas.records import Document
 
 TRUTH_DIR = Path(__file__).resolve().parent / "corpus_truth"
@@ -242,7 +242,7 @@ def test_a_narrative_ingested_alone_is_superseded_by_its_disclosure(corpus: Path
 
     from db.engine import open_engine
     from db.models import DocumentRow, FactRow
-    from pipeline.ingest import ingest
+    from pipeline.batch.ingest import ingest
 
     db = f"sqlite:///{tmp_path / 'pair.db'}"
     narrative = corpus / "beijing-petitions-2026-department-budget-narrative.pdf"

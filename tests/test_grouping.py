@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from db import open_engine
 from db.models import DocumentRow
 from extractors.pdf_open import disclosure_sha256
+from pipeline.batch.grouping import group_disclosures, group_texts, plan_groups, profile
+from pipeline.batch.ingest import ingest
 from pipeline.commands.ingest import summary_lines
-from pipeline.grouping import group_disclosures, group_texts, plan_groups, profile
-from pipeline.ingest import ingest
 
 # --- Matching on plain texts ------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from db import open_engine
 from db.models import DocumentRow, IngestRunRow
-from pipeline.ingest import ingest
+from pipeline.batch.ingest import ingest
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 GOOD = FIXTURES / "jiyuan-bianban-2021-budget.pdf"

@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import pipeline.ingest
+import pipeline.batch.ingest
 from db import open_engine
 from db.models import DocumentRow, IngestRunRow, LineItemRow
 from extractors.pdf_open import disclosure_sha256
 from ingest_fakes import LINE_ITEMS_PER_DOC, fake_parse, write_inputs
-from pipeline.grouping import Grouping
-from pipeline.ingest import expand_paths, ingest
+from pipeline.batch.grouping import Grouping
+from pipeline.batch.ingest import expand_paths, ingest
 
 
 def counts(db_url: str) -> tuple[int, int]:
@@ -94,7 +94,7 @@ def test_a_disclosure_of_several_files_is_one_document(
     tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     narrative, tables = write_inputs(tmp_path / "in", 2)
-    monkeypatch.setattr(pipeline.ingest, "group_disclosures", lambda files: Grouping(groups=[files]))
+    monkeypatch.setattr(pipeline.batch.ingest, "group_disclosures", lambda files: Grouping(groups=[files]))
     report = ingest([tmp_path / "in"], db_url, progress=False, parse_fn=fake_parse)
     assert report.loaded == [f"{narrative} + {tables}"]
     again = ingest([tmp_path / "in"], db_url, progress=False, parse_fn=fake_parse)

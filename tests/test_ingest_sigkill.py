@@ -38,7 +38,7 @@ def ingest_command(folder: Path, db_url: str) -> list[str]:
         return [str(yusuan), "ingest", str(folder), "--db", db_url, "--jobs", "2", "--no-progress"]
     script = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        "from ingest_fakes import fake_parse; from pipeline.ingest import ingest;"
+        "from ingest_fakes import fake_parse; from pipeline.batch.ingest import ingest;"
         "sys.exit(0 if ingest([sys.argv[2]], sys.argv[3], jobs=2, progress=False, parse_fn=fake_parse).ok else 1)"
     )
     return [sys.executable, "-c", script, str(Path(__file__).parent), str(folder), db_url]

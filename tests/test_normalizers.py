@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.amounts import parse_amount, to_yuan
-from pipeline.codes import CodeResolver
-from pipeline.facts import sentence_facts
-from pipeline.measures import measure_of
-from pipeline.targets import parse_target
-from pipeline.three_public import items_to_three_public
+from pipeline.normalize.amounts import parse_amount, to_yuan
+from pipeline.normalize.codes import CodeResolver
+from pipeline.normalize.facts import sentence_facts
+from pipeline.normalize.measures import measure_of
+from pipeline.normalize.targets import parse_target
+from pipeline.normalize.three_public import items_to_three_public
 from schemas.records import LineItem
 
 
@@ -183,7 +183,7 @@ def test_fact_wording(sentence: str, expected: dict[str, Decimal]) -> None:
 
 
 def test_a_heading_line_running_into_a_sentence_gives_it_back() -> None:
-    from pipeline.facts import sections_to_facts
+    from pipeline.normalize.facts import sections_to_facts
     from schemas.records import Section
 
     section = Section(heading="（一）基本支出。基本支出预算7485.22万元，占本年", level=2, page=4, text="支出预算77.75%。")
@@ -192,7 +192,7 @@ def test_a_heading_line_running_into_a_sentence_gives_it_back() -> None:
 
 
 def test_a_description_fills_the_form_it_names_and_stands_alone_otherwise() -> None:
-    from pipeline.project_descriptions import join_descriptions, read_descriptions
+    from pipeline.normalize.project_descriptions import join_descriptions, read_descriptions
     from schemas.records import Project, Section
 
     sections = [

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipeline.codebook import Codebook
-from pipeline.codes import SYSTEM_BY_DIGIT
+from pipeline.normalize.codebook import Codebook
+from pipeline.normalize.codes import SYSTEM_BY_DIGIT
 from schemas.records import Check, Document
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pipeline.amounts import UNIT_FACTORS
+from pipeline.normalize.amounts import UNIT_FACTORS
 from schemas.records import Check, LineItem, Status
 
 TOTAL_LABEL = re.compile(r"合\s*计|总\s*计|共\s*计")

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
 
-from extractors.cell_text import squash
 from extractors.header import AMOUNT
 from extractors.table_kinds import UNKNOWN, kind_of_title
-from pipeline.amounts import parse_amount
 from pipeline.checks.common import outcome
+from pipeline.normalize.amounts import parse_amount
 from schemas.records import Check, Document, SourceTable
+from schemas.text import squash
 
 _NAMES, _EMPTY = ("报表名称", "表格名称", "内容", "名称"), "是否空表"
 _ANSWERS = {"是": True, "否": False}

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pipeline.checks.common import agree, of_kind, quantum, sides, status, yuan
 from pipeline.checks.cross_table import table_total
-from pipeline.facts import MENTION, is_money, mention_yuan, money_unit
+from pipeline.normalize.facts import MENTION, is_money, mention_yuan, money_unit
 from schemas.records import Check, Document, Fact
 
 # fact key → the totals (table kind, measure, where) that may state the same figure;

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
+from pipeline.batch.ingest import DEFAULT_TIMEOUT, RunReport
+from pipeline.batch.ingest import ingest as run_ingest
 from pipeline.commands.options import db_option
-from pipeline.ingest import DEFAULT_TIMEOUT, RunReport
-from pipeline.ingest import ingest as run_ingest
 
 
 def summary_lines(report: RunReport) -> list[str]:

@@ -8,8 +8,8 @@ import click
 
 from extractors.settings import ENGINES, ExtractSettings
 from pipeline.api import parse as parse_files
-from pipeline.errors import RejectedInput
 from schemas.contract import dumps
+from schemas.errors import RejectedInput
 
 
 @click.command()

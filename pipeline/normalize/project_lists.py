@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from extractors.cell_text import squash
-from extractors.patterns import GRAND_TOTAL
-from pipeline.amounts import parse_amount, to_yuan
-from pipeline.performance import find_indicator_columns, label_unit, table_to_indicators
+from pipeline.normalize.amounts import parse_amount, to_yuan
+from pipeline.normalize.performance import find_indicator_columns, label_unit, table_to_indicators
+from schemas.patterns import GRAND_TOTAL
 from schemas.records import Indicator, Project, SourceTable
+from schemas.text import squash
 
 _NAME = re.compile(r"项目名称|^项目$|（项目）名称|\(项目\)名称")
 _AMOUNT = re.compile(r"预算数|金额|资金总额|总计|合计|年度预算|预算安排")

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from collections import Counter
 
-from pipeline.facts import sections_to_facts
-from pipeline.line_items import has_line_items, table_to_line_items
-from pipeline.performance import INDICATOR_KINDS, PROJECT_KINDS, table_to_indicators, table_to_project
-from pipeline.project_descriptions import join_descriptions, read_descriptions
-from pipeline.project_lists import list_columns, list_to_projects, projects_with_amounts
-from pipeline.three_public import items_to_three_public, spending_tables
+from pipeline.normalize.facts import sections_to_facts
+from pipeline.normalize.line_items import has_line_items, table_to_line_items
+from pipeline.normalize.performance import (
+    INDICATOR_KINDS,
+    PROJECT_KINDS,
+    table_to_indicators,
+    table_to_project,
+)
+from pipeline.normalize.project_descriptions import join_descriptions, read_descriptions
+from pipeline.normalize.project_lists import list_columns, list_to_projects, projects_with_amounts
+from pipeline.normalize.three_public import items_to_three_public, spending_tables
 from schemas.records import Document
 
 

@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from pipeline.errors import RejectedInput
+from schemas.errors import RejectedInput
 from schemas.records import Document
 
 K = TypeVar("K")

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.amounts import parse_amount, to_yuan
-from pipeline.codes import CodeResolver, code_cells_present
-from pipeline.measures import measure_of
+from pipeline.normalize.amounts import parse_amount, to_yuan
+from pipeline.normalize.codes import CodeResolver, code_cells_present
+from pipeline.normalize.measures import measure_of
 from schemas.records import LineItem, SourceTable
 
 LINE_ITEM_KINDS = frozenset({

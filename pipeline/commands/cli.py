@@ -13,7 +13,7 @@ from pipeline.commands import export as export_cmd
 from pipeline.commands import ingest as ingest_cmd
 from pipeline.commands import parse as parse_cmd
 from pipeline.commands import stats as stats_cmd
-from pipeline.version import PARSER_VERSION
+from schemas.version import PARSER_VERSION
 
 
 @click.group()

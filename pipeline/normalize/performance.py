@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from extractors.cell_text import squash
-from pipeline.amounts import parse_amount, to_yuan
-from pipeline.targets import looks_like_target, parse_target
+from pipeline.normalize.amounts import parse_amount, to_yuan
+from pipeline.normalize.targets import looks_like_target, parse_target
 from schemas.records import Indicator, Project, Scope, SourceTable
+from schemas.text import squash
 
 PROJECT_KINDS = frozenset({"project_performance", "project_summary"})
 INDICATOR_KINDS = frozenset({"department_performance", "project_performance"})

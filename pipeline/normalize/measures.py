@@ -21,7 +21,7 @@ class MeasureVocabulary:
 
 @cache
 def vocabulary() -> MeasureVocabulary:
-    text = resources.files("pipeline").joinpath("vocab/measures.toml").read_text(encoding="utf-8")
+    text = resources.files("pipeline.normalize").joinpath("vocab/measures.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     unknown = set(data) - {"terms", "generic", "prefixes"}
     if unknown:

@@ -1,7 +1,7 @@
 """Batch ingest: files, folders and globs in; whole documents in the database out.
 
 The parent process hashes each disclosure and skips what is already loaded,
-worker processes parse the rest (`pipeline.parse_pool`), and the parent
+worker processes parse the rest (`pipeline.batch.pool`), and the parent
 writes each document in its own transaction as its parse arrives. Killing
 the batch therefore leaves only whole documents, and running it again
 finishes the rest. Every attempt, good or bad, is a row in `ingest_runs`.
@@ -27,9 +27,9 @@ from db.engine import DEFAULT_URL, open_engine
 from db.loader import is_newer, load, retire
 from db.models import DocumentRow, IngestRunRow
 from extractors.pdf_open import combined_sha256, file_sha256
-from pipeline.grouping import Grouping, plan_groups
-from pipeline.parse_pool import Parsed, ParseFn, parse_in_pool
-from pipeline.version import PARSER_VERSION
+from pipeline.batch.grouping import Grouping, plan_groups
+from pipeline.batch.pool import Parsed, ParseFn, parse_in_pool
+from schemas.version import PARSER_VERSION
 
 DEFAULT_TIMEOUT = 600.0
 """Seconds one disclosure may take to parse before its worker is killed."""
@@ -37,7 +37,7 @@ DEFAULT_TIMEOUT = 600.0
 
 @dataclass(frozen=True)
 class Failure:
-    """A disclosure that was not loaded, and why (a `pipeline.errors.Reason` value or
+    """A disclosure that was not loaded, and why (a `schemas.errors.Reason` value or
     `error`, `timeout`, `worker_died`, `not_found`, `unreadable`, `load_error`)."""
 
     paths: tuple[str, ...]
@@ -89,7 +89,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], l
 
 def group_disclosures(files: list[Path]) -> Grouping:
     """The files of each disclosure, together (a narrative PDF with its tables PDF),
-    with the merges made and the files left apart on purpose (`pipeline.grouping`)."""
+    with the merges made and the files left apart on purpose (`pipeline.batch.grouping`)."""
     return plan_groups(files)
 
 

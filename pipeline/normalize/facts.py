@@ -17,9 +17,9 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
-from extractors.patterns import LIST_ITEM, NUMBERED_HEADING
-from pipeline.amounts import UNIT_FACTORS
-from pipeline.codebook import Codebook
+from pipeline.normalize.amounts import UNIT_FACTORS
+from pipeline.normalize.codebook import Codebook
+from schemas.patterns import LIST_ITEM, NUMBERED_HEADING
 from schemas.records import Fact, Section
 
 MENTION = re.compile(
@@ -67,7 +67,7 @@ class FactVocabulary:
 
 @cache
 def vocabulary() -> FactVocabulary:
-    text = resources.files("pipeline").joinpath("vocab/facts.toml").read_text(encoding="utf-8")
+    text = resources.files("pipeline.normalize").joinpath("vocab/facts.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     rules = []
     for spec in data["rule"]:

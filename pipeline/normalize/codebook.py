@@ -48,7 +48,7 @@ def _normalize(text: str) -> str:
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
-    text = files("pipeline").joinpath("codebooks", name).read_text(encoding="utf-8")
+    text = files("pipeline.normalize").joinpath("codebooks", name).read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text)))
 
 

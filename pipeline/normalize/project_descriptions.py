@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from extractors.cell_text import squash
-from pipeline.facts import MENTION, is_money, mention_yuan
+from pipeline.normalize.facts import MENTION, is_money, mention_yuan
 from schemas.records import Project, Section
+from schemas.text import squash
 
 _HEADING = re.compile(r"^(?P<name>.*?)(?:项目)?经费情况说明$")
 _PERIOD_PART = "实施周期"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.codebook import Code, Codebook, split_prefixed
+from pipeline.normalize.codebook import Code, Codebook, split_prefixed
 
 SYSTEM_BY_DIGIT = {"2": "functional", "3": "economic_department", "5": "economic_government"}
 _DIGITS = re.compile(r"^\d+$")
