@@ -114,6 +114,9 @@ def retire(session: Session, sha256s: Sequence[str], keep: int) -> list[int]:
 def _document_values(doc: Document) -> dict[str, Any]:
     values = asdict(doc.meta)
     values["files"] = list(doc.meta.files)
+    values["listed_tables"] = [asdict(t) for t in doc.listed_tables]
+    values["pages_without_text"] = list(doc.pages_without_text)
+    values["pages_with_unmapped_glyphs"] = list(doc.pages_with_unmapped_glyphs)
     values["loaded_at"] = datetime.now(UTC).replace(tzinfo=None)
     return values
 

@@ -45,6 +45,10 @@ class DocumentRow(Base):
     page_count: Mapped[int]
     parser_version: Mapped[str] = mapped_column(String(40))
     loaded_at: Mapped[datetime]
+    listed_tables: Mapped[list[Any]] = mapped_column(server_default="[]")
+    """[{title, page}] of the tables a printed 目录 lists."""
+    pages_without_text: Mapped[list[Any]] = mapped_column(server_default="[]")
+    pages_with_unmapped_glyphs: Mapped[list[Any]] = mapped_column(server_default="[]")
 
 
 class SectionRow(Base):
@@ -79,6 +83,8 @@ class SourceTableRow(Base):
     empty: Mapped[bool]
     note: Mapped[str | None] = mapped_column(Text)
     engine: Mapped[str] = mapped_column(String(40))
+    report: Mapped[dict[str, Any] | None]
+    """The parsing report (`schemas.records.TableReport`): engine, columns, stitching, confidence."""
 
     __table_args__ = (UniqueConstraint("document_id", "table_index"),)
 
@@ -188,6 +194,7 @@ class CheckRow(Base):
     rule: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(10), index=True)
     detail: Mapped[str] = mapped_column(Text)
+    tables: Mapped[list[Any]] = mapped_column(server_default="[]")
 
 
 class CodeRow(Base):

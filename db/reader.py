@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 
@@ -27,9 +28,12 @@ from schemas.records import (
     Fact,
     Indicator,
     LineItem,
+    ListedTable,
     Project,
     Section,
     SourceTable,
+    Stitch,
+    TableReport,
     ThreePublic,
 )
 
@@ -38,10 +42,26 @@ def _record(cls: Any, row: Base) -> Any:
     return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
 
 
+def _table(row: SourceTableRow) -> SourceTable:
+    table: SourceTable = _record(SourceTable, row)
+    if row.report is not None:
+        stitched = tuple(Stitch(**s) for s in row.report.get("stitched", []))
+        table.report = TableReport(**{**row.report, "stitched": stitched})
+    return table
+
+
+def _check(row: CheckRow) -> Check:
+    check: Check = _record(Check, row)
+    check.tables = tuple(row.tables or ())
+    return check
+
+
 def _records(session: Session, cls: Any, table: Any, document_id: int) -> list[Any]:
     order = table.table_index if table is SourceTableRow else table.ordinal
     rows = session.scalars(select(table).where(table.document_id == document_id).order_by(order))
-    return [_record(cls, row) for row in rows]
+    readers: dict[Any, Callable[[Any], Any]] = {SourceTable: _table, Check: _check}
+    read = readers.get(cls, lambda row: _record(cls, row))
+    return [read(row) for row in rows]
 
 
 def read_document(session: Session, document_id: int) -> Document:
@@ -58,6 +78,9 @@ def read_document(session: Session, document_id: int) -> Document:
         indicators=_records(session, Indicator, IndicatorRow, document_id),
         facts=_records(session, Fact, FactRow, document_id),
         checks=_records(session, Check, CheckRow, document_id),
+        listed_tables=[ListedTable(**t) for t in row.listed_tables or []],
+        pages_without_text=list(row.pages_without_text or []),
+        pages_with_unmapped_glyphs=list(row.pages_with_unmapped_glyphs or []),
     )
 
 

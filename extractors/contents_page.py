@@ -13,6 +13,7 @@ import re
 from extractors.page_content import PageContent
 from extractors.table_kinds import UNKNOWN, kind_of_title
 from schemas.patterns import LEADER, LIST_ITEM, NUMBERED_HEADING
+from schemas.records import ListedTable
 
 _SCAN_PAGES = 6
 _CONTENTS = re.compile(r"^目\s*录$")
@@ -30,10 +31,10 @@ def entry_title(text: str) -> str:
     return text.strip()
 
 
-def listed_tables(pages: list[PageContent]) -> list[tuple[str, int]]:
-    """(title, page) of every table title the first 目录 page lists."""
+def listed_tables(pages: list[PageContent]) -> list[ListedTable]:
+    """Every table title the first 目录 page lists, with that page."""
     for page in pages[:_SCAN_PAGES]:
         if any(_CONTENTS.match(line.text) for line in page.lines):
-            entries = [(entry_title(line.text), page.number) for line in page.lines]
-            return [(text, number) for text, number in entries if text.endswith("表") and kind_of_title(text) != UNKNOWN]
+            titles = [entry_title(line.text) for line in page.lines]
+            return [ListedTable(t, page.number) for t in titles if t.endswith("表") and kind_of_title(t) != UNKNOWN]
     return []

@@ -1,4 +1,4 @@
-"""Extract one disclosure (one or more PDFs) into a `Document` of sections and tables.
+"""Extract one disclosure (one or more PDFs) into an `Extraction`: sections, tables, metadata.
 
 The only place that opens files: every page is read once into plain
 `PageContent`, and everything after works on that data. Pages of a
@@ -25,7 +25,7 @@ from extractors.table_kinds import UNKNOWN
 from extractors.tables import pages_to_tables
 from schemas.errors import Reason, RejectedInput
 from schemas.patterns import GRAND_TOTAL
-from schemas.records import Check, Document, DocumentMeta
+from schemas.records import DocumentMeta, Extraction
 from schemas.text import squash
 from schemas.version import PARSER_VERSION
 
@@ -66,18 +66,8 @@ def read_pages(path: str, settings: ExtractSettings, first_number: int = 1) -> l
     return pages
 
 
-def _text_layer_checks(pages: list[PageContent]) -> list[Check]:
-    checks = []
-    for page in pages:
-        if not page.char_count:
-            checks.append(Check("text_layer", "fail", f"page {page.number} has no text layer (image only)", page.number))
-        elif page.cid:
-            checks.append(Check("text_layer", "fail", f"page {page.number} has glyphs without Unicode mapping (cid)", page.number))
-    return checks
-
-
-def extract_disclosure(paths: list[str], settings: ExtractSettings) -> Document:
-    """Sections, tables and metadata of the PDFs of one disclosure."""
+def extract(paths: list[str], settings: ExtractSettings) -> Extraction:
+    """Sections, tables, metadata and what the pages say of themselves, for the PDFs of one disclosure."""
     pages: list[PageContent] = []
     for path in paths:
         pages.extend(read_pages(path, settings, len(pages) + 1))
@@ -88,7 +78,7 @@ def extract_disclosure(paths: list[str], settings: ExtractSettings) -> Document:
         raise RejectedInput(
             paths[0], Reason.NOT_BUDGET, "neither a title nor a table names a budget (预算) or final accounts (决算)"
         )
-    document = Document(
+    return Extraction(
         meta=DocumentMeta(
             sha256=disclosure_sha256(paths),
             source=os.path.basename(paths[0]),
@@ -106,6 +96,6 @@ def extract_disclosure(paths: list[str], settings: ExtractSettings) -> Document:
         sections=lines_to_sections(narrative),
         tables=tables,
         listed_tables=listed_tables(pages),
+        pages_without_text=[p.number for p in pages if not p.char_count],
+        pages_with_unmapped_glyphs=[p.number for p in pages if p.char_count and p.cid],
     )
-    document.checks.extend(_text_layer_checks(pages))
-    return document

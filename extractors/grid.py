@@ -39,6 +39,8 @@ class RawTable:
     engine: str = "pdfplumber"
     row_tops: list[float] = field(default_factory=list)
     col_edges: list[tuple[float, float]] = field(default_factory=list)
+    columns_from: str = "ruling_lines"
+    """What drew the columns: ruling_lines, or for an unruled table header_words, stream or carried."""
     """Column x-ranges of a table rebuilt from words, for its continuation on the next page."""
 
     @property
@@ -72,7 +74,7 @@ class RawTable:
                     moved[id(cell)] = Cell(cell.text, top, cell.col, span, cell.colspan)
                 new_row.append(moved[id(cell)])
             cells.append(new_row)
-        return RawTable(self.page, self.bbox, cells, self.engine, self.row_tops[count:], self.col_edges)
+        return RawTable(self.page, self.bbox, cells, self.engine, self.row_tops[count:], self.col_edges, self.columns_from)
 
 
 def _boundaries(values: list[float]) -> list[float]:

@@ -1,4 +1,4 @@
-"""Name a table's kind from its title or header, using vocab/table_kinds.toml.
+"""Name a table's kind from its title or header, using the kinds declared in schemas/vocab/table_kinds.toml.
 
 Kinds follow what the title says, never where the table sits, so a new
 publisher's wording is one phrase in the data file. A table printed without a
@@ -10,13 +10,13 @@ terms its header holds.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
 
-UNKNOWN = "unknown"
+from schemas.table_kinds import UNKNOWN, catalog
+
+__all__ = ["UNKNOWN", "is_table_title", "kind_of_header", "kind_of_title", "normalize_title"]
+
 _NOISE = re.compile(r"[\s\"'“”‘’〝〞「」『』]")
 
 
@@ -27,63 +27,23 @@ class KindPhrase:
     final: bool
 
 
-@dataclass(frozen=True)
-class HeaderTerms:
-    kind: str
-    terms: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Refinement:
-    """A title of one of `kinds` holding one of `terms` is of kind `into`."""
-
-    into: str
-    kinds: frozenset[str]
-    terms: tuple[str, ...]
-
-
-@cache
-def _vocabulary() -> dict[str, dict[str, Any]]:
-    text = resources.files("extractors").joinpath("vocab/table_kinds.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
-    for kind, spec in data.items():
-        unknown = set(spec) - {"titles", "headers", "final", "refines"}
-        if unknown:
-            raise ValueError(f"table_kinds.toml: kind {kind!r} has unknown keys {sorted(unknown)}")
-    return data
-
-
 @cache
 def _phrases() -> tuple[KindPhrase, ...]:
-    out = [
-        KindPhrase(kind, normalize_title(p), bool(spec.get("final")))
-        for kind, spec in _vocabulary().items() for p in spec.get("titles", [])
-    ]
+    out = [KindPhrase(s.name, normalize_title(p), s.final) for s in catalog().kinds.values() for p in s.titles]
     return tuple(sorted(out, key=lambda p: -len(p.phrase)))
 
 
 @cache
-def _header_terms() -> tuple[HeaderTerms, ...]:
-    out = [
-        HeaderTerms(kind, tuple(terms))
-        for kind, spec in _vocabulary().items() for terms in spec.get("headers", [])
-    ]
-    return tuple(sorted(out, key=lambda h: -sum(len(t) for t in h.terms)))
-
-
-@cache
-def _refinements() -> tuple[Refinement, ...]:
-    return tuple(
-        Refinement(kind, frozenset(spec["refines"]["kinds"]), tuple(spec["refines"]["terms"]))
-        for kind, spec in _vocabulary().items() if "refines" in spec
-    )
+def _header_terms() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    out = [(s.name, group) for s in catalog().kinds.values() for group in s.headers]
+    return tuple(sorted(out, key=lambda h: -sum(len(t) for t in h[1])))
 
 
 def _refined(phrase: KindPhrase, text: str) -> KindPhrase:
     """The phrase's kind, or the kind a qualifier in the title turns it into (按经济分类)."""
-    for refinement in _refinements():
-        if phrase.kind in refinement.kinds and any(t in text for t in refinement.terms):
-            return KindPhrase(refinement.into, phrase.phrase, phrase.final)
+    for spec in catalog().kinds.values():
+        if spec.refines and phrase.kind in spec.refines.kinds and any(t in text for t in spec.refines.terms):
+            return KindPhrase(spec.name, phrase.phrase, phrase.final)
     return phrase
 
 
@@ -105,7 +65,7 @@ def kind_of_title(title: str | None) -> str:
         if phrase.phrase in text:
             phrase = _refined(phrase, text)
             if "决算" in text and not phrase.final:
-                return f"final_{phrase.kind}"
+                return catalog().final_twin(phrase.kind)
             return phrase.kind
     return UNKNOWN
 
@@ -117,9 +77,9 @@ def kind_of_header(cells: list[str]) -> str:
     phrase does.
     """
     text = "|".join(normalize_title(c) for c in cells)
-    for group in _header_terms():
-        if all(term in text for term in group.terms):
-            return group.kind
+    for kind, terms in _header_terms():
+        if all(term in text for term in terms):
+            return kind
     return UNKNOWN
 
 

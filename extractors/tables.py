@@ -9,7 +9,7 @@ is dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extractors.captions import (
     EMPTY_NOTE,
@@ -24,16 +24,8 @@ from extractors.header import AMOUNT, body_rows, column_paths, header_row_count,
 from extractors.page_content import PageContent
 from extractors.table_kinds import UNKNOWN, kind_of_header, kind_of_title, normalize_title
 from extractors.text_line import TextLine
-from schemas.records import SourceTable
-
-# Kinds whose grids are forms (label | value) rather than header-over-columns.
-FORM_KINDS = frozenset(
-    {"department_performance", "project_performance", "special_fund_performance", "transfer_performance",
-     "final_department_performance", "final_project_performance"}
-)
-
-# Kinds that list other tables: their notes about empty tables are not about themselves.
-LISTING_KINDS = frozenset({"contents"})
+from schemas.records import SourceTable, Stitch, TableReport
+from schemas.table_kinds import spec
 
 _MAX_INNER_CAPTION_ROWS = 4
 _HEADER_SCAN_ROWS = 3  # rows read for header terms: a header, or a form's first labels
@@ -50,6 +42,8 @@ class _Building:
     col_edges: list[tuple[float, float]] = field(default_factory=list)
     first_rows: list[list[str | None]] = field(default_factory=list)
     header_texts: list[list[str | None]] = field(default_factory=list)
+    report: TableReport | None = None
+    stitched: list[Stitch] = field(default_factory=list)
 
 
 def _lines_between(page: PageContent, top: float, bottom: float) -> list[TextLine]:
@@ -57,7 +51,7 @@ def _lines_between(page: PageContent, top: float, bottom: float) -> list[TextLin
 
 
 def _header_of(grid: RawTable, kind: str) -> tuple[int, list[list[str]], list[list[str | None]]]:
-    if kind in FORM_KINDS:
+    if spec(kind).is_form:
         return 0, [], []
     rows = header_row_count(grid)
     return rows, column_paths(grid, rows), [grid.row_texts(r) for r in range(rows)]
@@ -91,7 +85,7 @@ def _continues(open_: _Building | None, grid: RawTable, index: int, caption: Cap
     # A form (one per project) repeating its title is the next form, unless its first
     # rows repeat too: then it is a list of projects printed with its header on every page.
     same = open_.table.title is not None and normalize_title(caption.title) == normalize_title(open_.table.title)
-    return same and (open_.table.kind not in FORM_KINDS or _leading_rows(grid) == open_.first_rows)
+    return same and (not spec(open_.table.kind).is_form or _leading_rows(grid) == open_.first_rows)
 
 
 def column_map(edges: list[tuple[float, float]], target: list[tuple[float, float]]) -> list[int] | None:
@@ -138,7 +132,8 @@ def _start_table(grid: RawTable, caption: Caption) -> _Building:
         kind=kind, title=caption.title, unit=caption.unit, pages=[grid.page], header=paths, rows=[],
         engine=grid.engine,
     )
-    building = _Building(table, grid.n_cols, grid.col_edges, _leading_rows(grid), header_texts)
+    report = TableReport(grid.engine, grid.columns_from, header_rows)
+    building = _Building(table, grid.n_cols, grid.col_edges, _leading_rows(grid), header_texts, report)
     _append_rows(building, grid, header_rows)
     return building
 
@@ -161,7 +156,7 @@ def _repeats_header(row: list[str | None], header: list[list[str | None]]) -> bo
 
 
 def _continue_table(building: _Building, grid: RawTable) -> None:
-    repeated = building.table.kind in FORM_KINDS and _leading_rows(grid) == building.first_rows
+    repeated = spec(building.table.kind).is_form and _leading_rows(grid) == building.first_rows
     start = len(building.first_rows) if repeated else 0
     if building.header_texts:
         count = min(grid.n_rows, len(building.header_texts) + _EXTRA_HEADER_LINES)
@@ -171,18 +166,31 @@ def _continue_table(building: _Building, grid: RawTable) -> None:
             start += 1
     if building.table.pages[-1] != grid.page:
         building.table.pages.append(grid.page)
+        building.stitched.append(Stitch(grid.page, _why_continued(building, grid, start)))
     _append_rows(building, grid, start)
+
+
+def _why_continued(building: _Building, grid: RawTable, dropped: int) -> str:
+    columns = "the same columns" if grid.n_cols == building.n_cols else "columns mapped by position"
+    header = f", {dropped} repeated header row(s) dropped" if dropped else ", no header repeated"
+    return f"first table on its page, no new title, {columns}{header}"
 
 
 def _finish(building: _Building) -> SourceTable:
     """Mark a table empty: no rows, only row names with no figure (a blank
     template), or a note saying so over rows of zeros."""
     table = building.table
+    assert building.report is not None
+    table.report = replace(building.report, stitched=tuple(building.stitched))
     note = table.note or ""
-    if table.kind in LISTING_KINDS:
-        return table  # a contents page's note speaks of the empty tables it lists
-    no_figures = table.kind not in FORM_KINDS and not any(AMOUNT.match(c) for r in table.rows for c in r if c)
-    if not table.rows or no_figures or (EMPTY_NOTE.search(note) and not any(_has_amount(r) for r in table.rows)):
+    if spec(table.kind).shape == "contents":  # its notes about empty tables are about others
+        return table
+    no_figures = not spec(table.kind).is_form and not any(AMOUNT.match(c) for r in table.rows for c in r if c)
+    said_empty = EMPTY_NOTE.search(note) and not any(_has_amount(r) for r in table.rows)
+    if not table.rows or no_figures or said_empty:
+        why = "no body rows" if not table.rows else f"its note says so: {note.strip()}" if said_empty else (
+            "no figure in any row (a blank template)")
+        table.report = replace(table.report, empty_reason=why)
         table.empty = True
         table.rows, table.row_pages = [], []
     return table

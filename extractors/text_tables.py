@@ -248,7 +248,9 @@ def words_to_table(
         return None
     header = _merge_header_wraps(lines[:first])
     body_words = [w for line in lines[first:] for w in line.words]
-    columns = carried or header_columns(header, body_words) or fallback_columns()
+    from_header = [] if carried else header_columns(header, body_words)
+    columns = carried or from_header or fallback_columns()
+    columns_from = "carried" if carried else "header_words" if from_header else "stream"
     if len(columns) < 2:
         return None
     left, right = min(w["x0"] for w in words) - 1, max(w["x1"] for w in words) + 1
@@ -263,4 +265,4 @@ def words_to_table(
     tops = [line.top for line in header] + [r[0].top for r in rows]
     bbox = (columns[0][0], lines[0].top, columns[-1][1], lines[-1].bottom)
     return RawTable(page=page_number, bbox=bbox, cells=cells, engine="camelot-stream", row_tops=tops,
-                    col_edges=columns)
+                    col_edges=columns, columns_from=columns_from)

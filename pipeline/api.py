@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from extractors.document import extract_disclosure
+from extractors.document import extract
 from extractors.settings import ExtractSettings
-from pipeline.checks import run_checks
+from pipeline.checks import validate
 from pipeline.normalize import normalize
 from schemas.records import Document
 
@@ -23,7 +23,6 @@ def parse(paths: Sequence[str | os.PathLike[str]], settings: ExtractSettings | N
     Raises `schemas.errors.RejectedInput` naming the file and the reason when
     a file is not a readable, text-bearing budget disclosure.
     """
-    document = extract_disclosure([os.fspath(p) for p in paths], settings or ExtractSettings())
-    document = normalize(document)
-    document.checks = run_checks(document)
-    return document
+    extraction = extract([os.fspath(p) for p in paths], settings or ExtractSettings())
+    records = normalize(extraction)
+    return Document.assemble(extraction, records, validate(extraction, records))

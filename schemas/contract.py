@@ -1,4 +1,4 @@
-"""The export contract: one `Document` as JSON, and back.
+"""The export contract: one `Document` as JSON.
 
 Field names are fixed by ../shared/export-contract.md; amounts travel as
 strings of exact decimals in yuan. `validate` checks an object against the
@@ -8,8 +8,7 @@ JSON Schema kept beside this module, so every export is tested against it.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
-from datetime import date
+from dataclasses import asdict
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -17,18 +16,7 @@ from typing import Any
 
 import jsonschema
 
-from schemas.records import (
-    Check,
-    Document,
-    DocumentMeta,
-    Fact,
-    Indicator,
-    LineItem,
-    Project,
-    Section,
-    SourceTable,
-    ThreePublic,
-)
+from schemas.records import Document
 
 
 def amount_text(value: Decimal | None) -> str | None:
@@ -39,10 +27,6 @@ def amount_text(value: Decimal | None) -> str | None:
     return text
 
 
-def _amount(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
-
-
 def _plain(obj: Any) -> dict[str, Any]:
     out = asdict(obj)
     for key, value in out.items():
@@ -51,65 +35,34 @@ def _plain(obj: Any) -> dict[str, Any]:
     return out
 
 
+def _json_lists(value: Any) -> Any:
+    """Tuples (frozen records' sequences) as the JSON arrays the schema expects."""
+    if isinstance(value, dict):
+        return {k: _json_lists(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_lists(v) for v in value]
+    return value
+
+
 def to_contract(doc: Document) -> dict[str, Any]:
     """The contract object for one document."""
     meta = asdict(doc.meta)
     meta["published_on"] = doc.meta.published_on.isoformat() if doc.meta.published_on else None
+    meta["listed_tables"] = [asdict(t) for t in doc.listed_tables]
+    meta["pages_without_text"] = list(doc.pages_without_text)
+    meta["pages_with_unmapped_glyphs"] = list(doc.pages_with_unmapped_glyphs)
     three = _plain(doc.three_public)
     return {
         "document": meta,
         "sections": [asdict(s) for s in doc.sections],
-        "tables": [asdict(t) for t in doc.tables],
+        "tables": [_json_lists(asdict(t)) for t in doc.tables],
         "line_items": [_plain(li) for li in doc.line_items],
         "three_public": three,
         "projects": [_plain(p) for p in doc.projects],
         "indicators": [_plain(i) for i in doc.indicators],
         "facts": [_plain(f) for f in doc.facts],
-        "checks": [asdict(c) for c in doc.checks],
+        "checks": [_json_lists(asdict(c)) for c in doc.checks],
     }
-
-
-def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
-    """Keep the keys a record knows, so extra contract fields are tolerated."""
-    names = {f.name for f in fields(cls)}
-    return {k: v for k, v in data.items() if k in names}
-
-
-def _with_amounts(cls: type, data: dict[str, Any], keys: tuple[str, ...]) -> Any:
-    values = _known(cls, data)
-    for key in keys:
-        if key in values:
-            values[key] = _amount(values[key])
-    return cls(**values)
-
-
-def from_contract(data: dict[str, Any]) -> Document:
-    """Rebuild a `Document` from its contract object (ground truth, exports)."""
-    meta = _known(DocumentMeta, data["document"])
-    if meta.get("published_on"):
-        meta["published_on"] = date.fromisoformat(meta["published_on"])
-    meta.setdefault("parser_version", "")
-    meta.setdefault("sha256", "")
-    meta.setdefault("source", "")
-    meta.setdefault("page_count", 0)
-    return Document(
-        meta=DocumentMeta(**meta),
-        sections=[Section(**_known(Section, s)) for s in data.get("sections", [])],
-        tables=[SourceTable(**_known(SourceTable, t)) for t in data.get("tables", [])],
-        line_items=[
-            _with_amounts(LineItem, {"table_index": 0, "row_index": 0, **li}, ("amount",))
-            for li in data.get("line_items", [])
-        ],
-        three_public=_with_amounts(
-            ThreePublic,
-            data.get("three_public") or {},
-            ("total", "outbound_travel", "reception", "vehicles", "vehicle_purchase", "vehicle_operation"),
-        ),
-        projects=[_with_amounts(Project, p, ("amount", "previous_amount")) for p in data.get("projects", [])],
-        indicators=[_with_amounts(Indicator, i, ("value",)) for i in data.get("indicators", [])],
-        facts=[_with_amounts(Fact, f, ("value",)) for f in data.get("facts", [])],
-        checks=[Check(**_known(Check, c)) for c in data.get("checks", [])],
-    )
 
 
 @cache

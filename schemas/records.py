@@ -8,7 +8,7 @@ Amounts are `Decimal` yuan throughout, never float.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -55,6 +55,37 @@ class Section:
         return self.page + sum(1 for b in self.page_breaks if b <= offset)
 
 
+Confidence = Literal["high", "low", "unchecked"]
+
+
+@dataclass(frozen=True)
+class Stitch:
+    """A page a table was continued on, and why it was taken as the same table."""
+
+    page: int
+    why: str
+
+
+@dataclass(frozen=True)
+class TableReport:
+    """How one table was read, so a user can see which tables to trust (as camelot's
+    parsing report does): the engine, where its columns came from, the header rows,
+    the pages stitched on and why, why it is empty, and what the checks said of it.
+    """
+
+    engine: str
+    columns_from: str
+    """ruling_lines (a ruled grid), header_words (an unruled table's header), stream
+    (camelot's stream columns), carried (the columns of the table it continues)."""
+    header_rows: int
+    stitched: tuple[Stitch, ...] = ()
+    empty_reason: str | None = None
+    confidence: Confidence = "unchecked"
+    """high: every check comparing its figures passed; low: one failed; unchecked: none compared them."""
+    checks_passed: int = 0
+    checks_failed: int = 0
+
+
 @dataclass
 class SourceTable:
     """One table as printed, stitched across pages, before normalization.
@@ -74,6 +105,7 @@ class SourceTable:
     empty: bool = False
     note: str | None = None
     engine: str = "pdfplumber"
+    report: TableReport | None = None
 
     @property
     def page(self) -> int:
@@ -171,11 +203,50 @@ class Check:
     status: Status
     detail: str
     page: int | None = None
+    tables: tuple[int, ...] = ()
+    """Indexes of the tables whose figures the check compared (for their reports' confidence)."""
+
+
+@dataclass(frozen=True)
+class ListedTable:
+    """A table a printed 目录 (contents page) lists: each must have been read."""
+
+    title: str
+    page: int
+
+
+@dataclass
+class Extraction:
+    """What the extract stage read from the PDFs of one disclosure.
+
+    The only input of normalize and validate: everything extraction learned
+    that a later stage uses is a field here, never a side channel.
+    """
+
+    meta: DocumentMeta
+    sections: list[Section] = field(default_factory=list)
+    tables: list[SourceTable] = field(default_factory=list)
+    listed_tables: list[ListedTable] = field(default_factory=list)
+    pages_without_text: list[int] = field(default_factory=list)
+    """Pages that are only an image (no text layer)."""
+    pages_with_unmapped_glyphs: list[int] = field(default_factory=list)
+    """Pages whose glyphs have no Unicode mapping (pdfminer's `(cid:N)`)."""
+
+
+@dataclass
+class Records:
+    """What the normalize stage reads from an `Extraction`: amounts on codes, and the rest."""
+
+    line_items: list[LineItem] = field(default_factory=list)
+    three_public: ThreePublic = field(default_factory=ThreePublic)
+    projects: list[Project] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
 
 
 @dataclass
 class Document:
-    """Everything Yusuan knows about one disclosure."""
+    """Everything Yusuan knows about one disclosure: an extraction, its records and checks."""
 
     meta: DocumentMeta
     sections: list[Section] = field(default_factory=list)
@@ -186,5 +257,38 @@ class Document:
     indicators: list[Indicator] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
-    listed_tables: list[tuple[str, int]] = field(default_factory=list)
-    """(title, page) of the tables a printed 目录 lists, to confirm each was read."""
+    listed_tables: list[ListedTable] = field(default_factory=list)
+    pages_without_text: list[int] = field(default_factory=list)
+    pages_with_unmapped_glyphs: list[int] = field(default_factory=list)
+
+    @classmethod
+    def assemble(cls, extraction: Extraction, records: Records, checks: list[Check]) -> Document:
+        """The document the three stages' outputs make; none of them is changed.
+
+        Each table's report gains its confidence from the checks that compared it.
+        """
+        return cls(
+            meta=extraction.meta,
+            sections=list(extraction.sections),
+            tables=[_with_confidence(t, i, checks) for i, t in enumerate(extraction.tables)],
+            line_items=list(records.line_items),
+            three_public=records.three_public,
+            projects=list(records.projects),
+            indicators=list(records.indicators),
+            facts=list(records.facts),
+            checks=list(checks),
+            listed_tables=list(extraction.listed_tables),
+            pages_without_text=list(extraction.pages_without_text),
+            pages_with_unmapped_glyphs=list(extraction.pages_with_unmapped_glyphs),
+        )
+
+
+def _with_confidence(table: SourceTable, index: int, checks: list[Check]) -> SourceTable:
+    if table.report is None:
+        return table
+    mine = [c for c in checks if index in c.tables]
+    passed = sum(1 for c in mine if c.status == "pass")
+    failed = sum(1 for c in mine if c.status == "fail")
+    confidence: Confidence = "low" if failed else "high" if passed else "unchecked"
+    report = replace(table.report, confidence=confidence, checks_passed=passed, checks_failed=failed)
+    return replace(table, report=report)

@@ -6,7 +6,7 @@ import pytest
 
 from extractors.table_kinds import UNKNOWN, kind_of_header, kind_of_title
 from pipeline.checks.contents import contents_agree
-from schemas.records import Document, DocumentMeta, SourceTable
+from schemas.records import Document, DocumentMeta, ListedTable, SourceTable
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_a_printed_contents_page_lists_tables_that_must_be_read() -> None:
 
     document = _document([["一、政府性基金拨款", "0", "一、科学技术", "0"]], fund_empty=True)
     document.tables = [t for t in document.tables if t.kind != "contents"]
-    document.listed_tables = [("部门综合预算收支总表", 2), ("部门综合预算政府性基金收支表", 2), ("支出决算表", 2)]
+    document.listed_tables = [ListedTable(t, 2) for t in ("部门综合预算收支总表", "部门综合预算政府性基金收支表", "支出决算表")]
     checks = listed_tables_read(document)
     assert [(c.status, c.detail) for c in checks] == [
         ("fail", "the contents on p2 list 支出决算表 (final_expenditure), but no such table was read")]

@@ -17,11 +17,12 @@ from pipeline.checks import (
     rows,
     statements,
     sums,
+    text_layer,
     years,
 )
-from schemas.records import Check, Document
+from schemas.records import Check, Document, Extraction, Records
 
-RULES = (rows.row_totals, sums.column_totals, sums.hierarchy_sums, cross_table.cross_table_totals,
+RULES = (text_layer.pages_have_text, rows.row_totals, sums.column_totals, sums.hierarchy_sums, cross_table.cross_table_totals,
          cross_table.income_equals_expenditure, narrative.three_public_parts, narrative.narrative_vs_tables,
          narrative.projects_add_up,
          codes.unknown_codes, contents.contents_agree, contents.listed_tables_read,
@@ -29,9 +30,11 @@ RULES = (rows.row_totals, sums.column_totals, sums.hierarchy_sums, cross_table.c
          statements.comparisons_fit_their_figures)
 
 
+def validate(extraction: Extraction, records: Records) -> list[Check]:
+    """Every rule's outcome for one disclosure; neither input is changed."""
+    return run_checks(Document.assemble(extraction, records, []))
+
+
 def run_checks(document: Document) -> list[Check]:
-    """Every rule's outcome for the document, text-layer findings from extraction kept."""
-    checks = [c for c in document.checks if c.rule == "text_layer"]
-    for rule in RULES:
-        checks.extend(rule(document))
-    return checks
+    """Every rule's outcome for an assembled document (also one read back from the database)."""
+    return [check for rule in RULES for check in rule(document)]

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from pipeline.normalize.amounts import UNIT_FACTORS
 from schemas.records import Check, LineItem, Status
+from schemas.table_kinds import catalog
 
 TOTAL_LABEL = re.compile(r"合\s*计|总\s*计|共\s*计")
 
@@ -20,9 +21,9 @@ def quantum(source: str, unit: str | None) -> Decimal:
 
 
 def of_kind(table_kind: str, kind: str) -> bool:
-    """A table of `kind`, or its final-accounts twin (`final_overview` for `overview`):
-    a final account's tables answer to the same rules as a budget's."""
-    return table_kind in (kind, f"final_{kind}")
+    """A table of `kind`, or a final account's table mirroring it (`final_overview` for
+    `overview`): a final account's tables answer to the same rules as a budget's."""
+    return catalog().mirrors(table_kind, kind)
 
 
 def agree(expected: Decimal, actual: Decimal, tolerance: Decimal) -> bool:
@@ -80,10 +81,12 @@ def sides(items: list[LineItem]) -> list[Side]:
     return list(grouped.values())
 
 
-def outcome(rule: str, failures: list[Check], compared: int, page: int | None, where: str) -> list[Check]:
-    """The failures, or one passing check saying how many comparisons agreed."""
+def outcome(
+    rule: str, failures: list[Check], compared: int, page: int | None, where: str, tables: tuple[int, ...] = ()
+) -> list[Check]:
+    """The failures, or one passing check saying how many comparisons agreed (of `tables`)."""
     if failures:
         return failures
     if compared == 0:
         return []
-    return [Check(rule, "pass", f"{where}: {compared} comparisons agree", page)]
+    return [Check(rule, "pass", f"{where}: {compared} comparisons agree", page, tables)]

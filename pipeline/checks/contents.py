@@ -73,11 +73,11 @@ def listed_tables_read(document: Document) -> list[Check]:
     """Every table kind the printed 目录 lists, as many times as it lists it, was read."""
     if not document.listed_tables:
         return []
-    page = document.listed_tables[0][1]
+    page = document.listed_tables[0].page
     read = Counter(t.kind for t in document.tables)
     listed: Counter[str] = Counter()
     failures = []
-    for title, _ in document.listed_tables:
+    for title in (listed.title for listed in document.listed_tables):
         kind = kind_of_title(title)
         listed[kind] += 1
         if listed[kind] > read[kind]:

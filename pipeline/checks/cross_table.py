@@ -4,24 +4,7 @@ from __future__ import annotations
 
 from pipeline.checks.common import TOTAL_LABEL, Side, agree, of_kind, quantum, sides, status, yuan
 from schemas.records import Check, Document, LineItem
-
-# Groups of (table kind, measure, where) whose totals must agree with the first. An
-# overview's income side is read at its grand total (收入总计, carry-over included, as
-# the income table counts it), its expenditure side at its first total (本年支出合计, as
-# the expenditure table counts it) or, where that table counts 结转下年 in (Xi'an's), its
-# grand total (支出总计): a `where` of "a|b" offers the first member's alternatives.
-SAME_TOTALS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
-    ("department income", (("overview", "total", "income"), ("department_income", "total", "first"))),
-    ("department expenditure", (("overview", "total", "spending|spending_all"),
-                                ("department_expenditure", "total", "first"))),
-    ("general public budget", (("general_budget_expenditure", "total", "first"),
-                               ("appropriation_overview", "income.general_budget", "spending"))),
-    ("general public budget, basic", (("general_budget_basic", "total", "first"),
-                                      ("general_budget_expenditure", "basic.total", "first"))),
-)
-# A final account's 基本支出决算表 prints 人员经费 and 公用经费 side by side, each with
-# its own total, so its first total is not the basic total: not compared until it is read as such.
-_BUDGETS_ONLY = frozenset({"general public budget, basic"})
+from schemas.table_kinds import catalog, spec
 
 
 def table_total(document: Document, kind: str, measure: str, where: str = "income") -> LineItem | None:
@@ -34,7 +17,7 @@ def table_total(document: Document, kind: str, measure: str, where: str = "incom
     candidates = sorted((s for s in sides(document.line_items) if of_kind(s.table_kind, kind)), key=lambda s: s.table_index)
     if where.startswith("spending"):
         candidates = sorted(candidates, key=lambda s: (s.table_index, -s.side))
-    last = where in ("income", "spending_all") and kind in _TWO_SIDED
+    last = where in ("income", "spending_all") and spec(kind).sides == 2
     for side in candidates:
         rows = [r for r in side.rows if r.is_total and TOTAL_LABEL.search(r.label) and not r.code]
         for row in reversed(rows) if last else rows:
@@ -42,9 +25,6 @@ def table_total(document: Document, kind: str, measure: str, where: str = "incom
             if items:
                 return items[0]
     return None
-
-
-_TWO_SIDED = frozenset({"overview", "appropriation_overview"})
 
 
 def _agree(a: LineItem, b: LineItem) -> bool:
@@ -55,11 +35,12 @@ def _agree(a: LineItem, b: LineItem) -> bool:
 def cross_table_totals(document: Document) -> list[Check]:
     checks: list[Check] = []
     final = document.meta.doc_kind == "final_accounts"
-    for name, members in SAME_TOTALS:
-        if final and name in _BUDGETS_ONLY:
+    for shared in catalog().shared_totals:  # declared in schemas/vocab/table_kinds.toml
+        if final and shared.budgets_only:
             continue
+        name = shared.name
         found = [
-            (kind, items) for kind, measure, wheres in members
+            (kind, items) for kind, measure, wheres in shared.members
             if (items := [i for where in wheres.split("|") if (i := table_total(document, kind, measure, where))])
         ]
         if len(found) < 2:
@@ -70,7 +51,7 @@ def cross_table_totals(document: Document) -> list[Check]:
             first, ok = next(((f, ok) for f, ok in agreeing if ok), agreeing[0])
             checks.append(Check("cross_table_total", status(ok), (
                 f"{name}: {first_kind} p{first.page} {yuan(first.amount)} vs {kind} p{item.page} {yuan(item.amount)}"),
-                item.page))
+                item.page, (first.table_index, item.table_index)))
     return checks
 
 
@@ -79,7 +60,7 @@ def income_equals_expenditure(document: Document) -> list[Check]:
     checks: list[Check] = []
     by_table: dict[int, list[Side]] = {}
     for side in sides(document.line_items):
-        if any(of_kind(side.table_kind, kind) for kind in _TWO_SIDED):
+        if spec(side.table_kind).sides == 2:
             by_table.setdefault(side.table_index, []).append(side)
     for table_sides in by_table.values():
         if len(table_sides) < 2:
@@ -93,7 +74,8 @@ def income_equals_expenditure(document: Document) -> list[Check]:
         ok = agree(income.amount, spending.amount, tolerance)
         checks.append(Check("income_equals_expenditure", status(ok), (
             f"table {income.table_index + 1} ({income.table_kind}): income {yuan(income.amount)} "
-            f"({income.row_label}) vs expenditure {yuan(spending.amount)} ({spending.row_label})"), spending.page))
+            f"({income.row_label}) vs expenditure {yuan(spending.amount)} ({spending.row_label})"), spending.page,
+            (income.table_index,)))
     return checks
 
 

@@ -55,11 +55,11 @@ def _at_printed_precision(printed: Decimal, amount: Decimal, quantum: Decimal) -
     return agree(printed, amount, quantum / 2) or (printed * amount >= 0 and Decimal(0) <= cut < quantum)
 
 
-def _compare(fact: Fact, amount: Decimal, page: int, where: str) -> Check:
+def _compare(fact: Fact, amount: Decimal, page: int, where: str, tables: tuple[int, ...] = ()) -> Check:
     ok = _at_printed_precision(fact.value, amount, _fact_quantum(fact))
     return Check("narrative_vs_table", status(ok), (
         f"{fact.key}: the text on p{fact.page} says {fact.value_source} ({yuan(fact.value)}), "
-        f"{where} p{page} says {yuan(amount)}"), fact.page)
+        f"{where} p{page} says {yuan(amount)}"), fact.page, tables)
 
 
 def narrative_vs_tables(document: Document) -> list[Check]:
@@ -70,7 +70,7 @@ def narrative_vs_tables(document: Document) -> list[Check]:
             continue
         if fact.key in FACT_TABLE:
             compared = [
-                _compare(fact, item.amount, item.page, kind)
+                _compare(fact, item.amount, item.page, kind, (item.table_index,))
                 for kind, measure, where in FACT_TABLE[fact.key]
                 if (item := table_total(document, kind, measure, where)) is not None
             ]

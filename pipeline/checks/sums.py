@@ -18,7 +18,7 @@ def _compare(side: Side, whole: Row, parts: list[Row], rule: str) -> tuple[int, 
         if not agree(item.amount, added, tolerance):
             failures.append(Check(rule, "fail", (
                 f"table {side.table_index + 1} ({side.table_kind}) column {path}: {whole.label!r} = {yuan(item.amount)} "
-                f"but its {len(parts)} items add up to {yuan(added)}"), item.page))
+                f"but its {len(parts)} items add up to {yuan(added)}"), item.page, (side.table_index,)))
     return compared, failures
 
 
@@ -55,7 +55,7 @@ def column_totals(document: Document) -> list[Check]:
         items = [r for r in coded if not any(r.code != c and (r.code or "").startswith(c or "") for c in codes)]
         compared, failures = _compare(side, total, items, "column_total")
         checks += outcome("column_total", failures, compared, total.page,
-                          f"table {side.table_index + 1} ({side.table_kind}) totals row")
+                          f"table {side.table_index + 1} ({side.table_kind}) totals row", (side.table_index,))
     return checks
 
 
@@ -79,5 +79,6 @@ def hierarchy_sums(document: Document) -> list[Check]:
                 compared += done
                 failures += found
         page = side.rows[0].page if side.rows else None
-        checks += outcome("hierarchy_sum", failures, compared, page, f"table {side.table_index + 1} ({side.table_kind})")
+        where = f"table {side.table_index + 1} ({side.table_kind})"
+        checks += outcome("hierarchy_sum", failures, compared, page, where, (side.table_index,))
     return checks

@@ -1,7 +1,7 @@
-"""The normalize stage: a `Document` of sections and tables gains its records.
+"""The normalize stage: an `Extraction`'s tables and text become `Records`.
 
-Pure: it reads the extracted tables and text and returns the same document
-with line items, 三公, projects, indicators and facts filled in.
+Which tables yield which records is the table kinds' business
+(`schemas/vocab/table_kinds.toml`): line items, projects, indicators, 三公.
 """
 
 from __future__ import annotations
@@ -9,42 +9,43 @@ from __future__ import annotations
 from collections import Counter
 
 from pipeline.normalize.facts import sections_to_facts
-from pipeline.normalize.line_items import has_line_items, table_to_line_items
-from pipeline.normalize.performance import (
-    INDICATOR_KINDS,
-    PROJECT_KINDS,
-    table_to_indicators,
-    table_to_project,
-)
+from pipeline.normalize.line_items import table_to_line_items
+from pipeline.normalize.performance import table_to_indicators, table_to_project
 from pipeline.normalize.project_descriptions import join_descriptions, read_descriptions
 from pipeline.normalize.project_lists import list_columns, list_to_projects, projects_with_amounts
 from pipeline.normalize.three_public import items_to_three_public, spending_tables
-from schemas.records import Document
+from schemas.records import Extraction, Records
+from schemas.table_kinds import spec
 
 
-def normalize(document: Document) -> Document:
-    """Fill every record the contract asks for from the document's tables and text."""
-    year = document.meta.fiscal_year
-    units = Counter(t.unit for t in document.tables if t.unit)
+def normalize(extraction: Extraction) -> Records:
+    """Every record the contract asks for, read from the extraction's tables and text.
+
+    Pure: the extraction is not changed, and the same extraction gives equal records.
+    """
+    year = extraction.meta.fiscal_year
+    units = Counter(t.unit for t in extraction.tables if t.unit)
     default_unit = units.most_common(1)[0][0] if units else None
-    for index, table in enumerate(document.tables):
+    records = Records()
+    for index, table in enumerate(extraction.tables):
         if table.empty:
             continue
-        if has_line_items(table.kind):
-            document.line_items.extend(table_to_line_items(table, index, year))
-        columns = list_columns(table) if table.kind in PROJECT_KINDS else None
+        kind = spec(table.kind)
+        if kind.line_items:
+            records.line_items.extend(table_to_line_items(table, index, year))
+        columns = list_columns(table) if "projects" in kind.yields else None
         if columns is not None:
             projects, indicators = list_to_projects(table, columns, default_unit)
-            document.projects.extend(projects)
-            document.indicators.extend(indicators)
+            records.projects.extend(projects)
+            records.indicators.extend(indicators)
             continue
-        project = table_to_project(table, default_unit) if table.kind in PROJECT_KINDS else None
+        project = table_to_project(table, default_unit) if "projects" in kind.yields else None
         if project is not None:
-            document.projects.append(project)
-        if table.kind in INDICATOR_KINDS:
-            document.indicators.extend(table_to_indicators(table, project.name if project else None))
-    document.projects = projects_with_amounts(document.projects, document.tables, default_unit)
-    document.projects = join_descriptions(document.projects, read_descriptions(document.sections))
-    document.three_public = items_to_three_public(document.line_items, year, spending_tables(document.tables))
-    document.facts = sections_to_facts(document.sections, year, document.meta.doc_kind == "final_accounts")
-    return document
+            records.projects.append(project)
+        if "indicators" in kind.yields:
+            records.indicators.extend(table_to_indicators(table, project.name if project else None))
+    records.projects = projects_with_amounts(records.projects, extraction.tables, default_unit)
+    records.projects = join_descriptions(records.projects, read_descriptions(extraction.sections))
+    records.three_public = items_to_three_public(records.line_items, year, spending_tables(extraction.tables))
+    records.facts = sections_to_facts(extraction.sections, year, extraction.meta.doc_kind == "final_accounts")
+    return records

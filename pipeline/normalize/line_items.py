@@ -16,17 +16,8 @@ from pipeline.normalize.amounts import parse_amount, to_yuan
 from pipeline.normalize.codes import CodeResolver, code_cells_present
 from pipeline.normalize.measures import measure_of
 from schemas.records import LineItem, SourceTable
+from schemas.table_kinds import spec
 
-LINE_ITEM_KINDS = frozenset({
-    "overview", "department_income", "department_expenditure", "appropriation_overview",
-    "general_budget_expenditure", "economic_summary", "general_budget_basic", "basic_expenditure",
-    "three_public", "fund_budget_expenditure", "state_capital_expenditure", "project_expenditure",
-    "operating_costs", "carryover_expenditure", "government_procurement", "purchase_of_services",
-})
-# Kinds whose rows are projects, purchases or services, not classification items.
-UNCLASSIFIED_KINDS = frozenset({"project_expenditure", "government_procurement", "purchase_of_services"})
-ECONOMIC_KINDS = frozenset({"economic_summary", "general_budget_basic", "basic_expenditure",
-                            "final_general_budget_basic"})
 _CODE_HEADER = re.compile(r"^(类|款|项|编码|.*科目编码|.*科目代码)$")
 _SKIP_HEADER = re.compile(r"(单位代码|单位编码|项目编码|项目代码|序号)$")
 _SPLIT_PARTS = frozenset({"类", "款", "项"})
@@ -40,10 +31,6 @@ class Column:
     role: str  # "code" | "skip" | "label" | "amount"
     side: int
     path: list[str]
-
-
-def has_line_items(kind: str) -> bool:
-    return kind in LINE_ITEM_KINDS or kind.startswith("final_") and "performance" not in kind
 
 
 def _role(path: list[str], values: list[str | None]) -> str:
@@ -86,8 +73,9 @@ def table_to_line_items(table: SourceTable, table_index: int, year: int | None) 
     """Line items of one financial table, in row then column order."""
     columns = table_columns(table)
     sides = sorted({c.side for c in columns})
-    system = "economic_department" if table.kind in ECONOMIC_KINDS else "functional"
-    named = table.kind not in UNCLASSIFIED_KINDS
+    kind = spec(table.kind)
+    system = "economic_department" if kind.codes == "economic" else "functional"
+    named = kind.codes != "none"  # rows of projects, purchases or services are not classification items
     resolvers = {side: CodeResolver(year, system, by_name=named and not _income_side(columns, side)) for side in sides}
     has_codes = {side: any(c.role == "code" for c in columns if c.side == side) for side in sides}
     items: list[LineItem] = []

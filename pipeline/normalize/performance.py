@@ -18,8 +18,6 @@ from pipeline.normalize.targets import looks_like_target, parse_target
 from schemas.records import Indicator, Project, Scope, SourceTable
 from schemas.text import squash
 
-PROJECT_KINDS = frozenset({"project_performance", "project_summary"})
-INDICATOR_KINDS = frozenset({"department_performance", "project_performance"})
 _LEVEL1 = re.compile(r"^一级指标")
 _LEVEL2 = re.compile(r"^二级指标")
 _LEVEL3 = re.compile(r"^三级指标")

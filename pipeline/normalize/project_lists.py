@@ -18,6 +18,7 @@ from pipeline.normalize.amounts import parse_amount, to_yuan
 from pipeline.normalize.performance import find_indicator_columns, label_unit, table_to_indicators
 from schemas.patterns import GRAND_TOTAL
 from schemas.records import Indicator, Project, SourceTable
+from schemas.table_kinds import spec
 from schemas.text import squash
 
 _NAME = re.compile(r"项目名称|^项目$|（项目）名称|\(项目\)名称")
@@ -115,7 +116,7 @@ def projects_with_amounts(projects: list[Project], tables: list[SourceTable], de
     """Projects with the amount a 项目支出表 row gives where their own source gave none."""
     amounts: dict[str, Decimal] = {}
     for table in tables:
-        columns = list_columns(table) if table.kind == "project_expenditure" and not table.empty else None
+        columns = list_columns(table) if "project_amounts" in spec(table.kind).yields and not table.empty else None
         if columns is None:
             continue
         found, _ = list_to_projects(table, replace(columns, goal=None), default_unit)

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 from schemas.records import LineItem, SourceTable, ThreePublic
+from schemas.table_kinds import spec
 
 # Most specific first: 购置及运行 names the vehicle subtotal before 购置 or 运行 alone.
 _PARTS = (
@@ -57,11 +58,15 @@ def _other_year(label: str, year: int | None) -> bool:
     return bool(_CHANGE.search(label)) or (year is not None and any(y != year for y in years))
 
 
+def _is_three_public(kind: str) -> bool:
+    return "three_public" in spec(kind).yields
+
+
 def spending_tables(tables: list[SourceTable]) -> frozenset[int]:
     """Indexes of the final accounts' 三公 tables that print a 决算数 column beside the 预算数."""
     return frozenset(
         i for i, t in enumerate(tables)
-        if t.kind == "final_three_public" and any("决算" in e for path in t.header for e in path)
+        if _is_three_public(t.kind) and spec(t.kind).final and any("决算" in e for path in t.header for e in path)
     )
 
 
@@ -79,7 +84,7 @@ def items_to_three_public(
     # A table adding 会议费 and 培训费 beside 三公: its bare 合计 covers all of them.
     mixed = {i.table_index for i in items if _OTHER_COSTS.search("".join(i.column_path))}
     for item in items:
-        if item.table_kind not in ("three_public", "final_three_public") or _other_year(item.row_label, year):
+        if not _is_three_public(item.table_kind) or _other_year(item.row_label, year):
             continue
         if item.table_index in accounts and not any("决算" in e for e in item.column_path):  # its 预算数
             continue
