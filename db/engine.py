@@ -10,7 +10,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 DEFAULT_URL = "sqlite:///yusuan.db"
 BUSY_TIMEOUT_MS = 60_000
@@ -30,12 +31,45 @@ def create(url: str = DEFAULT_URL) -> Engine:
     return engine
 
 
+class DatabaseUnavailable(Exception):
+    """A database that cannot be opened: the URL (password masked) and why, in one line."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"cannot open database {url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+def masked(url: str) -> str:
+    """The URL as it may be printed: its password replaced by ***."""
+    try:
+        return make_url(normalize_url(url)).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's own words, first line only (`connection refused`, `unable to open database file`)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    if "connection refused" in text.lower():
+        return "connection refused"
+    first = next((line.strip() for line in text.splitlines() if line.strip()), type(exc).__name__)
+    return first.removeprefix("connection failed: ")
+
+
 def open_engine(url: str = DEFAULT_URL) -> Engine:
-    """An engine whose database is migrated to the newest schema."""
+    """An engine whose database is migrated to the newest schema.
+
+    Raises `DatabaseUnavailable` when the URL is malformed, the server
+    unreachable or the file cannot be opened.
+    """
     from db.migrate import migrate
 
-    engine = create(url)
-    migrate(engine)
+    try:
+        engine = create(url)
+        migrate(engine)
+    except (SQLAlchemyError, OSError) as exc:
+        raise DatabaseUnavailable(masked(url), _reason(exc)) from exc
     return engine
 
 

@@ -35,13 +35,17 @@ def _merged_cells(cells: list[list[Any]]) -> list[list[tuple[int, int]]]:
     return list(groups.values())
 
 
-def lattice_tables(path: str, page_number: int, page_height: float) -> list[RawTable]:
-    """Every ruled table camelot finds on one page."""
+def lattice_tables(path: str, file_page: int, page_number: int, page_height: float) -> list[RawTable]:
+    """Every ruled table camelot finds on page `file_page` of the file at `path`.
+
+    camelot counts pages within the file; the grids are numbered `page_number`,
+    the page's number in the disclosure (which runs on across a second PDF).
+    """
     import camelot
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        found = camelot.read_pdf(path, pages=str(page_number), flavor="lattice")
+        found = camelot.read_pdf(path, pages=str(file_page), flavor="lattice")
     grids = []
     for table in found:
         boxes: list[tuple[tuple[float, float, float, float], str | None]] = []

@@ -39,8 +39,11 @@ class PageContent:
     """What one page holds, in reading order."""
 
     number: int
+    """The page's number in the disclosure: pages of a second PDF number on after the first's."""
     width: float
     height: float
+    file_page: int = 0
+    """The page's number within its own file, as camelot and a PDF viewer count it."""
     lines: list[TextLine] = field(default_factory=list)
     tables: list[RawTable] = field(default_factory=list)
     char_count: int = 0
@@ -156,7 +159,7 @@ def _ruled_tables(page: Any, number: int, path: str | None, engine: str) -> list
     if engine == "camelot-stream":
         return []
     if engine == "camelot-lattice" and path:
-        grids = lattice_tables(path, number, float(page.height))
+        grids = lattice_tables(path, page.page_number, number, float(page.height))
     else:
         grids = [g for t in page.find_tables() if (g := pdfplumber_table_to_grid(t, number)) is not None]
     return sorted((g for g in grids if _is_table(g)), key=lambda t: t.bbox[1])
@@ -213,7 +216,7 @@ def read_page(
     """
     if is_overprinted(page.chars):
         page = page.dedupe_chars()
-    content = PageContent(number=number, width=float(page.width), height=float(page.height))
+    content = PageContent(number=number, width=float(page.width), height=float(page.height), file_page=page.page_number)
     content.char_count = len(page.chars)
     if not content.char_count:
         return content
@@ -226,7 +229,7 @@ def read_page(
         titled = [r for r in regions if r[0] > 0.0]
         regions = [(0.0, min((top for top, _ in titled), default=content.height)), *titled]
     if regions:
-        columns = cache(lambda: camelot_columns(path or "", number))
+        columns = cache(lambda: camelot_columns(path or "", content.file_page))
         for top, bottom in regions:
             continuing = top == 0.0
             grid = words_to_table(_words_in(page, top, bottom), columns, number,

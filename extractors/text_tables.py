@@ -59,8 +59,9 @@ def _column_of(word: dict[str, Any], columns: list[tuple[float, float]], centred
     return min(range(len(columns)), key=lambda i: min(abs(center - columns[i][0]), abs(center - columns[i][1])))
 
 
-def camelot_columns(path: str, page_number: int) -> list[tuple[float, float]]:
-    """Column x-ranges camelot's stream flavor infers for the page's largest table."""
+def camelot_columns(path: str, file_page: int) -> list[tuple[float, float]]:
+    """Column x-ranges camelot's stream flavor infers for the largest table on page
+    `file_page` of the file (camelot counts pages within the file)."""
     import warnings
 
     import camelot  # imported here: only pages without ruled tables need it
@@ -68,9 +69,9 @@ def camelot_columns(path: str, page_number: int) -> list[tuple[float, float]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # camelot warns for every empty table area
-            tables = camelot.read_pdf(path, pages=str(page_number), flavor="stream")
+            tables = camelot.read_pdf(path, pages=str(file_page), flavor="stream")
     except Exception as exc:  # camelot fails on odd pages; the page then simply has no text table
-        log.debug("camelot stream failed on %s p%d: %s", path, page_number, exc)
+        log.debug("camelot stream failed on %s p%d: %s", path, file_page, exc)
         return []
     if not tables:
         return []

@@ -72,3 +72,27 @@ def test_quick_start_is_two_commands() -> None:
 
 def test_ci_script_exists() -> None:
     assert Path(ROOT / ".ci" / "run").stat().st_mode & 0o111
+
+
+def _refused_port() -> int:
+    """A loopback port nothing listens on."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize("command", [["stats"], ["export", "--format", "json"], ["ingest", str(FIXTURES / "bad")]])
+@pytest.mark.parametrize("url, reason", [
+    ("sqlite:////proc/yusuan-test/x.db", "unable to open database file"),
+    ("postgresql+psycopg://reader:s3cret@127.0.0.1:{port}/yusuan", "connection refused"),
+])
+def test_a_database_that_cannot_be_opened_is_one_line_and_exit_2(command: list[str], url: str, reason: str) -> None:
+    url = url.format(port=_refused_port())
+    result = _yusuan(*command, "--db", url)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0] == f"yusuan: cannot open database {url.replace('s3cret', '***')}: {reason}"
+    assert "s3cret" not in result.stderr + result.stdout

@@ -6,8 +6,11 @@ calls the library; adding a command is one module plus one line here.
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
+from db.engine import DatabaseUnavailable
 from pipeline.commands import eval as eval_cmd
 from pipeline.commands import export as export_cmd
 from pipeline.commands import ingest as ingest_cmd
@@ -16,7 +19,18 @@ from pipeline.commands import stats as stats_cmd
 from schemas.version import PARSER_VERSION
 
 
-@click.group()
+class _Yusuan(click.Group):
+    """The command group; a database that cannot be opened ends any command with one line, exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DatabaseUnavailable as exc:
+            click.echo(f"yusuan: {exc}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Yusuan)
 @click.version_option(PARSER_VERSION, prog_name="yusuan")
 def main() -> None:
     """Turn Chinese budget and final-accounts PDFs into a queryable database."""
