@@ -82,7 +82,3 @@ def read_document(session: Session, document_id: int) -> Document:
         pages_without_text=list(row.pages_without_text or []),
         pages_with_unmapped_glyphs=list(row.pages_with_unmapped_glyphs or []),
     )
-
-
-def document_id_by_sha(session: Session, sha256: str) -> int | None:
-    return session.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha256))

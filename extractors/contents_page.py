@@ -12,11 +12,10 @@ import re
 
 from extractors.page_content import PageContent
 from extractors.table_kinds import UNKNOWN, kind_of_title
-from schemas.patterns import LEADER, LIST_ITEM, NUMBERED_HEADING
+from schemas.patterns import CONTENTS_HEADING, LEADER, LIST_ITEM, NUMBERED_HEADING
 from schemas.records import ListedTable
 
 _SCAN_PAGES = 6
-_CONTENTS = re.compile(r"^目\s*录$")
 _ORDINAL = re.compile(r"^(表|附表|附件)[0-9一二三四五六七八九十\-－]+[、.．:：]?\s*")
 _TAIL = re.compile(r"[\s.…·\-—]*\d*$")
 
@@ -34,7 +33,7 @@ def entry_title(text: str) -> str:
 def listed_tables(pages: list[PageContent]) -> list[ListedTable]:
     """Every table title the first 目录 page lists, with that page."""
     for page in pages[:_SCAN_PAGES]:
-        if any(_CONTENTS.match(line.text) for line in page.lines):
+        if any(CONTENTS_HEADING.match(line.text) for line in page.lines):
             titles = [entry_title(line.text) for line in page.lines]
             return [ListedTable(t, page.number) for t in titles if t.endswith("表") and kind_of_title(t) != UNKNOWN]
     return []

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 
 from extractors.grid import RawTable
+from schemas.patterns import NONE_MARKS
 
 _ORDINAL_CELL = re.compile(r"^(\*+|\d{1,2}|栏次|[甲乙丙丁戊己庚辛]|[A-H])$")
 AMOUNT = re.compile(r"^[-−(（]?\d[\d,，]*(\.\d+)?[)）]?$|^[-−]?\.\d+$")
 _CODE = re.compile(r"^[\[【]?\d{3,}(?:$|[\]】\-－—\s])")  # a code, not 2023年…
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_NONE_MARK = frozenset({"无", "-", "—", "——", "/"})
 MAX_HEADER_ROWS = 6
 
 
@@ -47,7 +47,7 @@ def _looks_like_body(texts: list[str | None]) -> bool:
         return True
     if any(AMOUNT.match(t) and not is_ordinal_row(texts) for t in filled):
         return True
-    return bool(_CODE.match(filled[0]) or any(t in _NONE_MARK for t in filled))
+    return bool(_CODE.match(filled[0]) or any(t in NONE_MARKS for t in filled))
 
 
 def header_row_count(table: RawTable) -> int:

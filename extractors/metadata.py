@@ -14,7 +14,7 @@ from datetime import date
 
 from extractors.page_content import PageContent
 from extractors.text_line import TextLine
-from schemas.patterns import NUMBERED_HEADING
+from schemas.patterns import CONTENTS_HEADING, NUMBERED_HEADING
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _LONE_YEAR = re.compile(r"^(20\d{2})$")
@@ -32,7 +32,6 @@ _TITLE_NOISE = re.compile(r"^附件\s*\d*\s*[:：]?|^附表\s*\d*\s*[:：]?|(20\
                           r"综合预算|预算|决算|信息公开|情况说明|说明|公开|信息$|报表|表$|部门$")
 _SCAN_PAGES = 3
 _MAX_TITLE = 60
-_CONTENTS = re.compile(r"^目\s*录")
 # （汇总） and （本级） say the reporting level, not the department's name.
 _LEVEL_MARK = re.compile(r"[（(](汇总|本级)[)）]?")
 
@@ -77,7 +76,7 @@ def _title(pages: list[PageContent]) -> tuple[str | None, list[TextLine]]:
             (block[0].size, -index, text)
             for index, block in enumerate(_blocks(page.lines))
             if _KIND_WORD.search(text := _join_title(block)) and len(text) <= _MAX_TITLE
-            and not NUMBERED_HEADING.match(text) and not _CONTENTS.match(text)
+            and not NUMBERED_HEADING.match(text) and not CONTENTS_HEADING.match(text)
         ]
         if candidates:
             return max(candidates)[2], page.lines

@@ -21,7 +21,7 @@ from extractors.settings import ExtractSettings
 from extractors.table_kinds import is_table_title
 from extractors.text_line import TextLine
 from extractors.text_tables import camelot_columns, words_to_table
-from schemas.patterns import LEADER, LIST_ITEM, NUMBERED_HEADING
+from schemas.patterns import CONTENTS_HEADING, LEADER, LIST_ITEM, NUMBERED_HEADING
 from schemas.text import clean_text, has_cid
 
 # Text lines sit within a few points of each other; numbers typeset on their
@@ -125,7 +125,7 @@ def _standalone_title(text: str) -> bool:
 
 def _unruled_regions(content: PageContent) -> list[tuple[float, float]]:
     """Vertical spans of the page where a table title stands with no ruled table under it."""
-    if any(line.text in ("目录", "目 录", "报表目录") for line in content.lines):
+    if any(CONTENTS_HEADING.match(line.text) for line in content.lines):
         return []  # a contents page lists table titles; it holds no table
     titles = [line for line in content.lines if _standalone_title(line.text)]
     stops = sorted([t.bbox[1] for t in content.tables] + [t.top for t in titles] + [content.height])

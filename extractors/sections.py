@@ -11,7 +11,7 @@ from collections import Counter
 
 from extractors.captions import is_page_number
 from extractors.text_line import TextLine
-from schemas.patterns import LEADER
+from schemas.patterns import CONTENTS_HEADING, LEADER
 from schemas.records import Section
 
 _LEVELS = (
@@ -51,7 +51,7 @@ def _close(section: Section, body: list[TextLine]) -> None:
 
 def _contents_pages(lines: list[TextLine]) -> set[int]:
     """Pages of the table of contents (目录), whose entries are no headings."""
-    return {line.page for line in lines if line.text in ("目录", "目 录")}
+    return {line.page for line in lines if CONTENTS_HEADING.match(line.text)}
 
 
 def _body_size(lines: list[TextLine]) -> float:

@@ -12,3 +12,11 @@ LIST_ITEM = re.compile(r"^([（(]\d+[)）]|\d+[.、．])")
 LEADER = re.compile(r"[.…·]{4,}|…{2,}")
 # A row label that closes a table: 合计, 总计, 本年支出合计 …
 GRAND_TOTAL = re.compile(r"^(本年)?(收入|支出)?(合计|总计)$")
+# A totals row: its label says 合计, 总计 or 共计 (a sum of the rows it closes).
+TOTAL = re.compile(r"合\s*计|总\s*计|共\s*计")
+# A totals or subtotals row (小计 adds a block of rows): kept, never summed with items.
+TOTAL_OR_SUBTOTAL = re.compile(rf"{TOTAL.pattern}|小\s*计")
+# The heading of a table of contents: 目录, 目 录, 报表目录.
+CONTENTS_HEADING = re.compile(r"^(报表)?目\s*录$")
+# What publishers print in a cell for "nothing": no amount, no text.
+NONE_MARKS = frozenset({"无", "-", "－", "—", "——", "/"})

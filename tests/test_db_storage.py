@@ -29,7 +29,7 @@ from db.models import (
     SourceTableRow,
     ThreePublicRow,
 )
-from db.reader import document_id_by_sha, read_document
+from db.reader import read_document
 from schemas.contract import to_contract, validate
 from schemas.records import (
     Check,
@@ -128,7 +128,7 @@ def test_force_and_newer_parser_replace_rows(db_url: str, make_document: MakeDoc
     with Session(engine) as session:
         assert row_counts(session, first.document_id)["line_items"] == 3
         assert session.scalar(select(DocumentRow.parser_version)) == "0.2.0"
-        assert document_id_by_sha(session, "a" * 64) == first.document_id
+        assert session.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == "a" * 64)) == first.document_id
 
 
 def test_failed_replace_leaves_the_old_rows(db_url: str, make_document: MakeDocument) -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.normalize.amounts import UNIT_FACTORS
+from schemas.patterns import TOTAL
 from schemas.records import Check, LineItem, Status
 from schemas.table_kinds import catalog
 
-TOTAL_LABEL = re.compile(r"合\s*计|总\s*计|共\s*计")
+TOTAL_LABEL = TOTAL
 
 
 def quantum(source: str, unit: str | None) -> Decimal:

@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from pipeline.normalize.amounts import parse_amount, to_yuan
 from pipeline.normalize.codes import CodeResolver, code_cells_present
 from pipeline.normalize.measures import measure_of
+from schemas.patterns import NONE_MARKS, TOTAL_OR_SUBTOTAL
 from schemas.records import LineItem, SourceTable
 from schemas.table_kinds import spec
 
 _CODE_HEADER = re.compile(r"^(类|款|项|编码|.*科目编码|.*科目代码)$")
 _SKIP_HEADER = re.compile(r"(单位代码|单位编码|项目编码|项目代码|序号)$")
 _SPLIT_PARTS = frozenset({"类", "款", "项"})
-_NONE_MARKS = frozenset({"-", "—", "——", "/", "无", "－"})
-_TOTAL = re.compile(r"(合\s*计|总\s*计|共\s*计|小\s*计)")
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ def _role(path: list[str], values: list[str | None]) -> str:
         return "code"
     if _SKIP_HEADER.search(leaf):
         return "skip"
-    filled = [v for v in values if v and v not in _NONE_MARKS]
+    filled = [v for v in values if v and v not in NONE_MARKS]
     if any(parse_amount(v) is None for v in filled):
         return "label"
     return "amount"
@@ -100,7 +99,7 @@ def table_to_line_items(table: SourceTable, table_index: int, year: int | None) 
                 continue
             codes = resolvers[side].resolve(code_groups, labels)
             label = labels[-1] if labels else ""
-            is_total = bool(_TOTAL.search(label)) or (has_codes[side] and not code_cells_present(code_cells))
+            is_total = bool(TOTAL_OR_SUBTOTAL.search(label)) or (has_codes[side] and not code_cells_present(code_cells))
             functional = codes.get("functional")
             economic = codes.get("economic_department")
             government = codes.get("economic_government")

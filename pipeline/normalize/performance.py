@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from pipeline.normalize.amounts import parse_amount, to_yuan
 from pipeline.normalize.targets import looks_like_target, parse_target
+from pipeline.normalize.vocabulary import vocabulary
 from schemas.records import Indicator, Project, Scope, SourceTable
 from schemas.text import squash
 
@@ -27,17 +28,6 @@ _UNIT_COL = re.compile(r"(度量单位|计量单位)")
 _OPERATOR_COL = re.compile(r"指标值类型")
 _OPERATORS = frozenset({"≥", "≤", ">", "<", "=", "＞", "＜", "＝", ">=", "<="})
 _LABEL_UNIT = re.compile(r"[（(](?:单位[:：])?(万元|元)[)）]")
-_PROJECT_FIELDS = {
-    "name": ("项目名称", "专项（项目）名称", "专项名称"),
-    "unit_code": ("单位编码", "单位代码"),
-    "purpose": ("资金用途",),
-    "manager": ("项目负责人",),
-    "start": ("开始时间", "起始时间", "计划开始日期", "开始日期"),
-    "end": ("结束时间", "截止时间", "计划完成日期", "完成日期", "结束日期"),
-    "amount": ("项目本年度金额", "本年度金额", "年度预算", "本年预算数", "年度资金申请总额", "年度资金总额",
-               "项目资金", "实施期资金总额"),
-    "previous_amount": ("项目上年度金额", "上年度金额"),
-}
 
 
 @dataclass(frozen=True)
@@ -153,18 +143,18 @@ def _unit_in_labels(fields: dict[str, tuple[str, int]]) -> str | None:
 def table_to_project(table: SourceTable, default_unit: str | None) -> Project | None:
     """The project a form describes, amounts in yuan."""
     fields = _form_fields(table)
-    name = _field(fields, _PROJECT_FIELDS["name"])
+    name = _field(fields, vocabulary().project_form["name"])
     if name is None:
         return None
     unit = _unit_in_labels(fields) or table.unit or default_unit
 
     def amount(key: str) -> Decimal | None:
-        found = _field(fields, _PROJECT_FIELDS[key])
+        found = _field(fields, vocabulary().project_form[key])
         value = parse_amount(found[0]) if found else None
         return to_yuan(value, unit) if value is not None else None
 
     def text(key: str) -> str | None:
-        found = _field(fields, _PROJECT_FIELDS[key])
+        found = _field(fields, vocabulary().project_form[key])
         return found[0] if found else None
 
     return Project(

@@ -10,20 +10,17 @@ new publisher's wording is one term here. `projects_with_amounts` then lets a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from pipeline.normalize.amounts import parse_amount, to_yuan
 from pipeline.normalize.performance import find_indicator_columns, label_unit, table_to_indicators
+from pipeline.normalize.vocabulary import vocabulary
 from schemas.patterns import GRAND_TOTAL
 from schemas.records import Indicator, Project, SourceTable
 from schemas.table_kinds import spec
 from schemas.text import squash
 
-_NAME = re.compile(r"项目名称|^项目$|（项目）名称|\(项目\)名称")
-_AMOUNT = re.compile(r"预算数|金额|资金总额|总计|合计|年度预算|预算安排")
-_GOAL = re.compile(r"绩效目标$|^绩效目标")
 _HEADER_SCAN_ROWS = 3
 
 
@@ -37,11 +34,12 @@ class ListColumns:
 
 
 def _columns_in(cells: list[str], header_row: int) -> ListColumns | None:
-    name = next((i for i, c in enumerate(cells) if _NAME.search(c)), None)
-    amount = next((i for i, c in enumerate(cells) if i != name and _AMOUNT.search(c)), None)
+    words = vocabulary()
+    name = next((i for i, c in enumerate(cells) if words.list_name.search(c)), None)
+    amount = next((i for i, c in enumerate(cells) if i != name and words.list_amount.search(c)), None)
     if name is None or amount is None:
         return None
-    goal = next((i for i, c in enumerate(cells) if _GOAL.search(c)), None)
+    goal = next((i for i, c in enumerate(cells) if words.list_goal.search(c)), None)
     return ListColumns(header_row, name, amount, goal, label_unit(cells[amount]))
 
 

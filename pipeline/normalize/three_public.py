@@ -11,19 +11,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from pipeline.normalize.vocabulary import vocabulary
 from schemas.records import LineItem, SourceTable, ThreePublic
 from schemas.table_kinds import spec
 
-# Most specific first: 购置及运行 names the vehicle subtotal before 购置 or 运行 alone.
-_PARTS = (
-    ("vehicles", re.compile(r"购置及运行|公务用车费$|公务用车购置及运行维护费")),
-    ("vehicle_purchase", re.compile(r"购置")),
-    ("vehicle_operation", re.compile(r"运行")),
-    ("outbound_travel", re.compile(r"出国")),
-    ("reception", re.compile(r"接待")),
-    ("total", re.compile(r"合计|共计|总计|总额|三公经费预算数?$|三公经费$")),
-)
-_IGNORED = re.compile(r"机关运行经费|行政经费|会议费|培训费|上年|年初预算|执行数|增减|比上年")
 _NOISE = re.compile(r"[\s\"'“”‘’]")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _CHANGE = re.compile(r"增减|变化|变动|比上年")
@@ -34,14 +25,15 @@ _THREE = re.compile(r"三公")
 
 def _field(text: str) -> str | None:
     squashed = _NOISE.sub("", text)
-    if _IGNORED.search(squashed):
+    words = vocabulary()
+    if words.three_public_ignored.search(squashed):
         return None
-    return next((name for name, pattern in _PARTS if pattern.search(squashed)), None)
+    return next((name for name, pattern in words.three_public_parts if pattern.search(squashed)), None)
 
 
 def _name_of(item: LineItem) -> str | None:
     """The 三公 field an amount stands for: the row says it, else the column."""
-    if any(_IGNORED.search(_NOISE.sub("", element)) for element in [item.row_label, *item.column_path]):
+    if any(vocabulary().three_public_ignored.search(_NOISE.sub("", element)) for element in [item.row_label, *item.column_path]):
         return None  # another year's or another cost's row or column
     row = _field(item.row_label) if item.row_label else None
     if row and row != "total":
