@@ -53,7 +53,8 @@ def _source_select(kind: str, code: int, table: str, title: str, body: str, cond
 
 
 SEARCH_SOURCE_VIEW = "CREATE VIEW search_source AS\n" + "\nUNION ALL\n".join(
-    _source_select(*source, r="s") for source in SEARCH_SOURCES
+    _source_select(kind, code, table, title, body, cond, r="s")
+    for kind, code, table, title, body, cond in SEARCH_SOURCES
 )
 
 FTS_COLUMNS = "rowid, title, body, kind, document_id, page, record_id"
