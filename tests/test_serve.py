@@ -294,3 +294,105 @@ def test_export_sqlite_copies_a_database_that_serve_opens(db_url: str, tmp_path:
     assert {(r["kind"], r["title"], r["page"]) for r in hits} == {("project", "财政信息化建设", 10), ("indicator", "系统上线数", 11)}
     again = CliRunner().invoke(export, ["--db", db_url, "--format", "sqlite", "-o", str(target)])
     assert again.exit_code != 0 and "exists" in again.output
+
+
+# --- a real browser on the served site ---------------------------------------------------------------
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+@pytest.fixture
+def served(site_db: Path, corpus: Path, tmp_path: Path) -> Any:
+    """`yusuan serve` as a subprocess on a free loopback port; its base URL."""
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    yusuan = shutil.which("yusuan", path=str(Path(sys.executable).parent)) or "yusuan"
+    log = (tmp_path / "serve.log").open("w")
+    process = subprocess.Popen(
+        [yusuan, "serve", "--db", str(site_db), "--port", str(port), "--host", "127.0.0.1", "--pdfs", str(corpus)],
+        stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):  # wait until it answers (or died), not for a fixed time
+            if process.poll() is not None:
+                pytest.fail(f"yusuan serve exited: {(tmp_path / 'serve.log').read_text()}")
+            try:
+                urllib.request.urlopen(f"{base}/-/versions.json", timeout=5)
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Any:
+    """Debian's chromium, headless, driven by selenium through /usr/bin/chromedriver."""
+    if not Path("/usr/bin/chromedriver").exists():
+        import os
+
+        if os.environ.get("CI"):
+            pytest.fail("chromium-driver is not installed (make system-deps)")
+        pytest.skip("chromium-driver is not installed (make system-deps)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                 f"--user-data-dir={tmp_path / 'chromium'}"):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(120)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_browser_searches_follows_a_page_link_and_sees_charts(served: str, browser: Any, site_db: Path) -> None:
+    import urllib.request
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    wait = WebDriverWait(browser, 60)
+    browser.get(f"{served}/yusuan/search")
+    box = browser.find_element(By.NAME, "q")
+    box.send_keys("高等教育")
+    box.submit()
+    links = wait.until(ec.presence_of_all_elements_located((By.CSS_SELECTOR, "a.pdf-page")))
+    browser.save_screenshot(str(SCREENSHOTS / "search.png"))
+    final_id = document_id(site_db, SWU_FINAL_SHA)
+    hrefs = [a.get_attribute("href") for a in links]
+    assert f"{served}/-/pdf/{final_id}/0.pdf#page=12" in hrefs
+    href = hrefs[0]
+    assert href.rsplit("#page=", 1)[1].isdigit()
+    with urllib.request.urlopen(href.split("#")[0]) as response:
+        assert response.headers["content-type"] == "application/pdf"
+        assert response.read(5) == b"%PDF-"
+    browser.get(f"{served}/yusuan/execution_rate?year=2023")
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "a.pdf-page")))
+    browser.save_screenshot(str(SCREENSHOTS / "execution_rate.png"))
+    browser.get(f"{served}/-/dashboards/department?department=西南大学")
+    charts = wait.until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#card-history svg, #card-history canvas")
+        and d.find_elements(By.CSS_SELECTOR, "#card-execution svg, #card-execution canvas")
+    )
+    assert charts
+    browser.save_screenshot(str(SCREENSHOTS / "dashboard.png"))
