@@ -11,9 +11,13 @@ $(BIN)/yusuan: pyproject.toml
 	touch $@
 
 # The storage tests start a real PostgreSQL server; install it where it is missing.
+# The query-site browser test drives Debian's chromium through chromium-driver.
 system-deps:
 	@if ! command -v pg_ctl >/dev/null && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	fi
+	@if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	fi
 
 demo: $(BIN)/yusuan

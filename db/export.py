@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -18,12 +18,12 @@ from typing import IO, Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import DocumentRow, FactRow, IndicatorRow, ProjectRow
+from db.models import CheckRow, DocumentRow, FactRow, IndicatorRow, ProjectRow, ThreePublicRow
 from db.reader import read_document
-from db.views import line_items_view
+from db.views import budget_vs_actual, line_items_view
 from schemas.contract import to_contract
 
-WHATS = ("line_items", "indicators", "projects", "facts")
+WHATS = ("line_items", "indicators", "projects", "facts", "three_public", "checks", "budget_vs_actual")
 DOCUMENT_COLUMNS = ("sha256", "source", "region", "department", "fiscal_year", "doc_kind")
 
 
@@ -78,7 +78,14 @@ def _line_items_query(filters: Filters) -> Select[Any]:
     return query.order_by(view.c.document_id, view.c.line_item_id)
 
 
-_RECORD_TABLES: dict[str, Any] = {"indicators": IndicatorRow, "projects": ProjectRow, "facts": FactRow}
+_RECORD_TABLES: dict[str, Any] = {
+    "indicators": IndicatorRow,
+    "projects": ProjectRow,
+    "facts": FactRow,
+    "three_public": ThreePublicRow,
+    "checks": CheckRow,
+}
+CODE_FILTERED = ("line_items", "budget_vs_actual")
 
 
 def _records_query(what: str, filters: Filters) -> Select[Any]:
@@ -86,16 +93,33 @@ def _records_query(what: str, filters: Filters) -> Select[Any]:
     own = [c for c in table.__table__.c if c.name not in ("id", "document_id")]
     documents = [getattr(DocumentRow, name) for name in DOCUMENT_COLUMNS]
     query = select(*documents, *own).join(DocumentRow, DocumentRow.id == table.document_id)
-    return _where_document(query, DocumentRow, filters).order_by(table.document_id, table.ordinal)
+    order = [table.document_id, getattr(table, "ordinal", table.id)]
+    return _where_document(query, DocumentRow, filters).order_by(*order)
+
+
+def _budget_vs_actual_query(filters: Filters) -> Select[Any]:
+    """The view's rows; `sha256` picks a final account, or the budget it is compared with."""
+    view = budget_vs_actual
+    query = _where_document(select(view), view.c, replace(filters, sha256=None))
+    if filters.sha256:
+        query = query.where(or_(view.c.final_sha256 == filters.sha256, view.c.budget_sha256 == filters.sha256))
+    if filters.code:
+        query = query.where(view.c.functional_code.startswith(filters.code, autoescape=True))
+    return query.order_by(view.c.final_document_id, view.c.scope, view.c.item)
 
 
 def table_rows(session: Session, what: str, filters: Filters) -> tuple[list[str], Iterator[Sequence[Any]]]:
     """Column names and rows of `what` (one of `WHATS`) across the database."""
     if what not in WHATS:
         raise ValueError(f"unknown export {what!r}; choose one of {', '.join(WHATS)}")
-    if filters.code and what != "line_items":
-        raise ValueError("the code filter applies to line_items only")
-    query = _line_items_query(filters) if what == "line_items" else _records_query(what, filters)
+    if filters.code and what not in CODE_FILTERED:
+        raise ValueError(f"the code filter applies to {' and '.join(CODE_FILTERED)} only")
+    if what == "line_items":
+        query = _line_items_query(filters)
+    elif what == "budget_vs_actual":
+        query = _budget_vs_actual_query(filters)
+    else:
+        query = _records_query(what, filters)
     result = session.execute(query.execution_options(yield_per=1000))
     return list(result.keys()), iter(result)
 
@@ -109,7 +133,10 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_csv(columns: list[str], rows: Iterator[Sequence[Any]], stream: IO[str]) -> int:
+def write_csv(columns: list[str], rows: Iterator[Sequence[Any]], stream: IO[str], excel: bool = False) -> int:
+    """CSV rows; `excel` starts with a byte-order mark so Excel reads the UTF-8 Chinese text."""
+    if excel:
+        stream.write("\ufeff")
     writer = csv.writer(stream)
     writer.writerow(columns)
     count = 0

@@ -115,7 +115,10 @@ class LineItemRow(Base):
     unit_source: Mapped[str | None] = mapped_column(String(20))
     is_total: Mapped[bool]
 
-    __table_args__ = (Index("ix_line_items_table_kind_measure", "table_kind", "measure"),)
+    __table_args__ = (
+        Index("ix_line_items_table_kind_measure", "table_kind", "measure"),
+        Index("ix_line_items_printed_row", "document_id", "table_index", "row_index"),
+    )
 
 
 class ThreePublicRow(Base):

@@ -1,4 +1,4 @@
-"""The `line_items_view` view as a selectable, typed so amounts come back as Decimal.
+"""The views as selectables (`line_items_view`, `budget_vs_actual`), typed so amounts come back as Decimal.
 
 The view itself is created by the migrations; this only declares its columns
 for queries (it lives outside `Base.metadata`, so Alembic leaves it alone).
@@ -42,3 +42,21 @@ line_items_view = Table(
     *(Column(name, String) for name in ("amount_source", "unit_source")),
     Column("is_total", Boolean),
 )
+
+budget_vs_actual = Table(
+    "budget_vs_actual",
+    MetaData(),
+    *(Column(name, String) for name in ("region", "department")),
+    Column("fiscal_year", Integer),
+    *(Column(name, String) for name in ("scope", "item", "functional_code", "name")),
+    *(Column(name, Amount) for name in ("budget_amount", "adjusted_amount", "final_amount", "difference")),
+    Column("execution_rate", Amount),
+    Column("budget_from", String),
+    Column("budget_document_id", Integer),
+    *(Column(name, String) for name in ("budget_sha256", "budget_source")),
+    Column("budget_page", Integer),
+    Column("final_document_id", Integer),
+    *(Column(name, String) for name in ("final_sha256", "final_source")),
+    Column("final_page", Integer),
+)
+"""Final accounts beside their budgets (migration 0004); `execution_rate` is a percent."""

@@ -192,6 +192,8 @@ def test_migrations_match_the_models_and_create_the_view(db_url: str) -> None:
     open_engine(db_url)  # a second open is a no-op
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    # SQLite's full-text index (migration 0004) is a virtual table and its shadow tables, outside the models
+    diff = [d for d in diff if not (d[0] == "remove_table" and d[1].name.startswith("search_index"))]
     assert diff == []
     inspector = inspect(engine)
     assert "line_items_view" in inspector.get_view_names()

@@ -15,6 +15,7 @@ from pipeline.commands import eval as eval_cmd
 from pipeline.commands import export as export_cmd
 from pipeline.commands import ingest as ingest_cmd
 from pipeline.commands import parse as parse_cmd
+from pipeline.commands import serve as serve_cmd
 from pipeline.commands import stats as stats_cmd
 from schemas.version import PARSER_VERSION
 
@@ -41,3 +42,4 @@ main.add_command(eval_cmd.eval_)
 main.add_command(ingest_cmd.ingest)
 main.add_command(export_cmd.export)
 main.add_command(stats_cmd.stats)
+main.add_command(serve_cmd.serve)

@@ -1,44 +1,72 @@
-"""`yusuan export`: documents as contract JSON, or rows as CSV / XLSX."""
+"""`yusuan export`: documents as contract JSON, rows as CSV / XLSX / Parquet, or a SQLite copy."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
 import click
 from sqlalchemy.orm import Session
 
+from db.copy import copy_to_sqlite
 from db.engine import open_engine
-from db.export import WHATS, Filters, contract_objects, table_rows, write_csv, write_json, write_xlsx
+from db.export import (
+    CODE_FILTERED,
+    WHATS,
+    Filters,
+    contract_objects,
+    table_rows,
+    write_csv,
+    write_json,
+    write_xlsx,
+)
+from db.frames import read_frame, write_parquet
 from pipeline.commands.options import db_option
 
 
 @click.command()
 @db_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True
+    "--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "parquet", "sqlite"]), default="json",
+    show_default=True,
 )
+@click.option("--excel", is_flag=True, help="CSV for Excel: UTF-8 with a byte-order mark.")
 @click.option(
-    "--what", type=click.Choice(WHATS), default="line_items", show_default=True, help="Rows for csv/xlsx."
+    "--what", type=click.Choice(WHATS), default="line_items", show_default=True,
+    help="Rows for csv/xlsx/parquet.",
 )
 @click.option("--year", type=int, help="Fiscal year.")
 @click.option("--region", help="Part of the region name.")
 @click.option("--department", help="Part of the department name.")
-@click.option("--code", help="Functional or economic code prefix (line items only).")
+@click.option("--code", help="Functional or economic code prefix (line items and budget_vs_actual).")
 @click.option("--sha", help="One document by sha256 (json: a single object instead of an array).")
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write [default: stdout]."
 )
 def export(
-    db_url: str, fmt: str, what: str, year: int | None, region: str | None, department: str | None,
+    db_url: str, fmt: str, excel: bool, what: str, year: int | None, region: str | None, department: str | None,
     code: str | None, sha: str | None, output: Path | None,
 ) -> None:  # fmt: skip
-    """Write what the database holds: JSON per the export contract, CSV or XLSX rows."""
+    """Write what the database holds: JSON per the export contract, CSV, XLSX or Parquet rows,
+    or (`--format sqlite`) the whole database as a new SQLite file for `yusuan serve`."""
     filters = Filters(year=year, region=region, department=department, code=code, sha256=sha)
-    if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx needs -o FILE")
-    if code and (fmt == "json" or what != "line_items"):
-        raise click.UsageError("--code filters line items only (--format csv/xlsx --what line_items)")
+    if fmt in ("xlsx", "parquet", "sqlite") and output is None:
+        raise click.UsageError(f"--format {fmt} needs -o FILE")
+    if code and (fmt == "json" or what not in CODE_FILTERED):
+        raise click.UsageError("--code filters line items and budget_vs_actual only (not json)")
+    if excel and fmt != "csv":
+        raise click.UsageError("--excel applies to --format csv")
+    if fmt == "sqlite" and output is not None:
+        try:
+            counts = copy_to_sqlite(db_url, output)
+        except FileExistsError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"copied {sum(counts.values())} rows into {output}", err=True)
+        return
+    if fmt == "parquet" and output is not None:
+        write_parquet(read_frame(db_url, what, **asdict(filters)), output)
+        return
     engine = open_engine(db_url)
     try:
         with Session(engine) as session:
@@ -53,7 +81,7 @@ def export(
                 write_xlsx(columns, rows, output, sheet=what)
             else:
                 with _text_output(output) as stream:
-                    write_csv(columns, rows, stream)
+                    write_csv(columns, rows, stream, excel=excel)
     finally:
         engine.dispose()
 
