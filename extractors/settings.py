@@ -1,10 +1,82 @@
-"""All knobs of the extraction stage, validated when built."""
+"""All knobs of the extraction stage, validated when built.
+
+`ExtractSettings` says how to extract (engine, fallbacks, limits); its
+`layout` holds every tolerance and threshold the readers of a page use, each
+with its meaning in one line, so a publisher whose layout needs another value
+is one setting away, and an impossible value fails at once.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 ENGINES = ("pdfplumber", "camelot-lattice", "camelot-stream")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Tolerances and thresholds of page reading, in PDF points unless said otherwise."""
+
+    # Text lines (page_content.py)
+    line_y_tolerance: float = 4.0
+    """Characters whose tops differ by at most this many points are on one line."""
+    detached_share: float = 1.2
+    """A run of digits printed less than this many type sizes below a line rejoins it."""
+    space_share: float = 0.4
+    """A gap wider than this share of the type size between two characters is a space."""
+    max_title_chars: int = 60
+    """A line longer than this is a sentence, never a table's or the document's title."""
+
+    # Ruled grids (grid.py)
+    edge_tolerance: float = 1.0
+    """Ruling lines closer than this are one line; a cell edge within it of a line sits on it."""
+    sliver_width: float = 12.0
+    """An empty box narrower than this is a border artefact, not a column."""
+
+    # Headers and stitching (header.py, tables.py)
+    max_header_rows: int = 6
+    """A table's header spans at most this many rows; more, and the table has no header."""
+    inner_caption_rows: int = 4
+    """Rows at the top of a ruled frame searched for a title or unit line printed inside it."""
+    header_scan_rows: int = 3
+    """Rows read for header terms when a table has no title: a header, or a form's first labels."""
+    repeat_share: float = 0.6
+    """A row whose cells match the header at least this share is the header printed again."""
+    extra_header_lines: int = 2
+    """A repeated header may wrap onto this many more lines than the first one did."""
+    near_bottom: float = 0.7
+    """A table ending below this share of the page height may go on overleaf."""
+
+    # Unruled tables (text_tables.py)
+    row_tolerance: float = 3.0
+    """Words whose tops differ by at most this many points are on one row of an unruled table."""
+    min_body_lines: int = 2
+    """An unruled region needs this many lines with figures to be a table."""
+    indent: float = 2.0
+    """A word starting this far right of a column's start still belongs to it (indented names)."""
+    same_column: float = 8.0
+    """Header leaf words whose centres are closer than this head one column."""
+    word_gap: float = 4.0
+    """Header words closer than this are one wrapped header cell."""
+
+    # Narrative and metadata (sections.py, metadata.py, contents_page.py)
+    max_heading_chars: int = 36
+    """A line longer than this is body text, never a heading."""
+    larger_by: float = 1.5
+    """Points above the body's type size that make an unnumbered line a heading."""
+    title_scan_pages: int = 3
+    """Pages read for the document's title, year, region and department."""
+    contents_scan_pages: int = 6
+    """Pages searched for a printed table of contents (目录)."""
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value <= 0:
+                raise ValueError(f"layout setting {f.name} must be positive, not {value!r}")
+        for share in ("repeat_share", "near_bottom"):
+            if getattr(self, share) > 1:
+                raise ValueError(f"layout setting {share} is a share of 1, not {getattr(self, share)!r}")
 
 
 @dataclass(frozen=True)
@@ -19,9 +91,12 @@ class ExtractSettings:
     engine: str = "pdfplumber"
     camelot_fallback: bool = True
     max_pages: int = 2000
+    layout: Layout = field(default_factory=Layout)
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise ValueError(f"unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}")
         if self.max_pages < 1:
             raise ValueError("max_pages must be at least 1")
+        if not isinstance(self.layout, Layout):
+            raise TypeError("layout must be a Layout")
