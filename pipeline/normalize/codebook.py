@@ -155,6 +155,11 @@ class Codebook:
             parent = kuan[0].code
         return self._match(base, parent)
 
+    def named(self, printed: str) -> list[Code]:
+        """Every code the printed name (ordinal label, white space and bracket variants aside) names."""
+        text = _ORDINAL.sub("", _normalize(printed), count=1)
+        return sorted(self._lookup(text), key=lambda c: c.code) if text else []
+
     def canonical_name(self, printed: str) -> str:
         """The official name for a printed one; the printed text (white space removed) if unknown.
 
