@@ -69,10 +69,9 @@ def _aliases(system: str) -> dict[str, tuple[str | None, str]]:
     }
 
 
-def _year_span(system: str) -> tuple[int, int]:
-    """First and last fiscal year the data speaks of; open-ended rows stay valid after it."""
-    years = [int(r[k]) for r in _rows(system) for k in ("first_year", "last_year") if r[k]]
-    return min(years), max(years)
+# The fiscal years the codebooks were compiled for (see codebooks/README.md, "Years"):
+# each has a book of its own; years outside clamp to the nearest.
+LIST_YEARS = range(2019, 2027)
 
 
 @cache
@@ -109,7 +108,9 @@ class Codebook:
         None means the latest year the data knows; years outside the data clamp
         to the nearest one, so a 2030 document still gets the newest list.
         """
-        first, last = _year_span(system)
+        if system not in SYSTEMS:
+            raise ValueError(f"unknown code system {system!r}; expected one of {SYSTEMS}")
+        first, last = LIST_YEARS[0], LIST_YEARS[-1]
         year = last if year is None else min(max(year, first), last)
         return _build(system, year)
 
