@@ -189,19 +189,20 @@ def _score_fields(score: DocumentScore, got: dict[str, Any], truth: dict[str, An
 
 
 def _score_checks(score: DocumentScore, got: list[dict[str, Any]], truth: dict[str, Any]) -> None:
+    """Claim each expected check (a failure, or a warning where the truth says "warn") with a parsed
+    check of the same rule, status and page; failures left unclaimed are unexpected, warnings never are."""
     expected = truth.get("checks", [])
-    failed = [c for c in got if c["status"] == "fail"]
     score.checks_passed = sum(1 for c in got if c["status"] == "pass")
     score.checks_warned = sum(1 for c in got if c["status"] == "warn")
     score.expected_failures = len(expected)
-    unclaimed = list(failed)
+    unclaimed = [c for c in got if c["status"] != "pass"]
     for want in expected:
-        hit = next((c for c in unclaimed if c["rule"] == want["rule"]
+        hit = next((c for c in unclaimed if c["rule"] == want["rule"] and c["status"] == want.get("status", "fail")
                     and (want.get("page") is None or c["page"] == want["page"])), None)
         if hit is not None:
             score.expected_failures_found += 1
             unclaimed.remove(hit)
-    score.unexpected_failures = [f"{c['rule']} p{c['page']}: {c['detail']}" for c in unclaimed]
+    score.unexpected_failures = [f"{c['rule']} p{c['page']}: {c['detail']}" for c in unclaimed if c["status"] == "fail"]
 
 
 def score_document(name: str, parsed: Document, got: dict[str, Any], truth: dict[str, Any]) -> DocumentScore:

@@ -142,7 +142,11 @@ def test_a_warning_is_not_an_unexpected_failure(make_document: MakeDocument) -> 
     score = score_document("x", doc, to_contract(doc), truth)
     assert score.unexpected_failures == []
     assert score.expected_failures_found == 1 and score.checks_warned == 1
-    # a truth file cannot claim a warning as an expected failure
+    # a truth file expects a warning by saying so
+    truth = {"checks": [{"rule": "unknown_code", "status": "warn", "page": 5}]}
+    score = score_document("x", doc, to_contract(doc), truth)
+    assert score.expected_failures_found == 1
+    # but cannot claim a warning as an expected failure
     truth = {"checks": [{"rule": "unknown_code", "status": "fail", "page": 5}]}
     score = score_document("x", doc, to_contract(doc), truth)
     assert score.expected_failures_found == 0

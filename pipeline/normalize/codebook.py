@@ -105,8 +105,8 @@ class Codebook:
     def load(cls, system: str, year: int | None) -> Codebook:
         """The (cached) book of `system` for fiscal `year`.
 
-        None means the latest year the data knows; years outside the data clamp
-        to the nearest one, so a 2030 document still gets the newest list.
+        None means the latest of `LIST_YEARS`; years outside them clamp to the
+        nearest one, so a 2030 document still gets the newest list.
         """
         if system not in SYSTEMS:
             raise ValueError(f"unknown code system {system!r}; expected one of {SYSTEMS}")
