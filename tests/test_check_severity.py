@@ -45,6 +45,10 @@ VERDICTS = [
     ("functional", 2026, "2018801", "行政运行", "fail"),
     ("functional", 2026, "2880101", "行政运行", "fail"),
     ("functional", 2026, "288", "某某支出", "fail"),
+    # two codes run together (Yantai prints the departmental and government economic codes side by side)
+    ("economic_department", 2026, "3010150101", "工资奖金津补贴", "fail"),
+    # a 项 joined to its 类 without its 款 (221 | 99 for 2210199): the name is 2210199's
+    ("functional", 2026, "22199", "其他保障性安居工程支出", "fail"),
     # name contradicted: the printed name is a sibling's under the same 款
     ("functional", 2026, "2013288", "行政运行", "fail"),
     # name contradicted: the printed name is one single item elsewhere

@@ -31,10 +31,13 @@ def judge(book: Codebook, code: str, printed_name: str | None) -> Verdict | None
     """None when `code` is in `book`; otherwise whether its absence is a warning or a failure."""
     if code in book:
         return None
-    parent = code[:-2] if len(code) in (5, 7) else None
-    if parent is None or parent not in book:
-        what = f"its parent {parent} is not in the list either" if parent else "it is not a 类 of the list"
-        return Verdict("fail", what)
+    if len(code) not in (3, 5, 7):
+        return Verdict("fail", f"no level of the list has {len(code)} digits (类 3, 款 5, 项 7)")
+    if len(code) == 3:
+        return Verdict("fail", "it is not a 类 of the list")
+    parent = code[:-2]
+    if parent not in book:
+        return Verdict("fail", f"its parent {parent} is not in the list either")
     if printed_name:
         ancestors = {code[:n] for n in (3, 5) if n < len(code)}
         named = [c for c in book.named(printed_name) if c.code not in ancestors]
