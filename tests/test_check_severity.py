@@ -49,6 +49,8 @@ VERDICTS = [
     ("economic_department", 2026, "3010150101", "工资奖金津补贴", "fail"),
     # a 项 joined to its 类 without its 款 (221 | 99 for 2210199): the name is 2210199's
     ("functional", 2026, "22199", "其他保障性安居工程支出", "fail"),
+    # a generic 项 name on a 款-length code (204 | 50 for 2040650 事业运行, Yantai justice p9)
+    ("functional", 2026, "20450", "事业运行", "fail"),
     # name contradicted: the printed name is a sibling's under the same 款
     ("functional", 2026, "2013288", "行政运行", "fail"),
     # name contradicted: the printed name is one single item elsewhere

@@ -5,9 +5,10 @@ the Ministry's list has them, so an absent code is not by itself an error: it
 is a warning when its parent (款 of a 项, 类 of a 款) is in the year's list and
 its printed name is not another item's. It fails when it contradicts the list:
 its parent is missing (a 类 that does not exist, digits assembled wrongly), or
-its printed name is that of another item under the same parent, or of one
+its printed name is that of another item under the same parent, of one
 single item elsewhere (a name that belongs to exactly one code, not a generic
-行政运行 or 其他…支出 that many 款 repeat).
+行政运行 or 其他…支出 that many 款 repeat), or only of items of another level
+(事业运行 on a 5-digit code: a 项 whose 款 digits were lost).
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ def judge(book: Codebook, code: str, printed_name: str | None) -> Verdict | None
             return Verdict("fail", f"{printed_name} is {siblings[0].code} under the same parent")
         if len(named) == 1:
             return Verdict("fail", f"{printed_name} is {named[0].code} {named[0].name}")
+        if named and all(c.level != len(code) // 2 for c in named):  # 3, 5, 7 digits: level 1, 2, 3
+            examples = ", ".join(c.code for c in named[:3])
+            return Verdict("fail", f"{printed_name} names items of another level only ({examples} …)")
     fits = f"printed {printed_name}" if printed_name else "printed without a name"
     return Verdict("warn", f"its parent {parent} {book.get(parent).name} is in the list, {fits}")  # type: ignore[union-attr]
 
