@@ -195,9 +195,10 @@ class CheckRow(Base):
     ordinal: Mapped[int]
     page: Mapped[int | None]
     rule: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(10), index=True)
+    status: Mapped[str] = mapped_column(String(10), index=True)  # pass | warn | fail
     detail: Mapped[str] = mapped_column(Text)
     tables: Mapped[list[Any]] = mapped_column(server_default="[]")
+    severity: Mapped[str] = mapped_column(String(10), server_default="fail")  # fail | warn
 
 
 class CodeRow(Base):

@@ -73,6 +73,7 @@ class DocumentScore:
     expected_failures_found: int = 0
     unexpected_failures: list[str] = field(default_factory=list)
     checks_passed: int = 0
+    checks_warned: int = 0  # warnings are read, not counted as failures
     error: str | None = None
 
     @property
@@ -188,18 +189,20 @@ def _score_fields(score: DocumentScore, got: dict[str, Any], truth: dict[str, An
 
 
 def _score_checks(score: DocumentScore, got: list[dict[str, Any]], truth: dict[str, Any]) -> None:
+    """Claim each expected check (a failure, or a warning where the truth says "warn") with a parsed
+    check of the same rule, status and page; failures left unclaimed are unexpected, warnings never are."""
     expected = truth.get("checks", [])
-    failed = [c for c in got if c["status"] == "fail"]
     score.checks_passed = sum(1 for c in got if c["status"] == "pass")
+    score.checks_warned = sum(1 for c in got if c["status"] == "warn")
     score.expected_failures = len(expected)
-    unclaimed = list(failed)
+    unclaimed = [c for c in got if c["status"] != "pass"]
     for want in expected:
-        hit = next((c for c in unclaimed if c["rule"] == want["rule"]
+        hit = next((c for c in unclaimed if c["rule"] == want["rule"] and c["status"] == want.get("status", "fail")
                     and (want.get("page") is None or c["page"] == want["page"])), None)
         if hit is not None:
             score.expected_failures_found += 1
             unclaimed.remove(hit)
-    score.unexpected_failures = [f"{c['rule']} p{c['page']}: {c['detail']}" for c in unclaimed]
+    score.unexpected_failures = [f"{c['rule']} p{c['page']}: {c['detail']}" for c in unclaimed if c["status"] == "fail"]
 
 
 def score_document(name: str, parsed: Document, got: dict[str, Any], truth: dict[str, Any]) -> DocumentScore:
@@ -259,6 +262,7 @@ def total(scores: list[DocumentScore]) -> DocumentScore:
         out.expected_failures_found += s.expected_failures_found
         out.unexpected_failures += s.unexpected_failures
         out.checks_passed += s.checks_passed
+        out.checks_warned += s.checks_warned
         for kind, score in s.records.items():
             out.records[kind] = out.records.get(kind, Score()) + score
     return out
@@ -275,7 +279,8 @@ def as_dict(score: DocumentScore) -> dict[str, Any]:
         "cells": _figures(score.cells),
         "document_fields": {**_figures(score.document_fields), "errors": score.field_errors},
         "records": {kind: _figures(s) for kind, s in score.records.items()},
-        "checks": {"passed": score.checks_passed, "expected_failures": score.expected_failures,
+        "checks": {"passed": score.checks_passed, "warned": score.checks_warned,
+                   "expected_failures": score.expected_failures,
                    "expected_failures_found": score.expected_failures_found,
                    "unexpected_failures": score.unexpected_failures},
     }

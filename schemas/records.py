@@ -17,7 +17,8 @@ ReportingLevel = Literal["department", "unit"]
 DocKind = Literal["budget", "final_accounts"]
 Scope = Literal["department", "project"]
 Operator = Literal["=", ">", ">=", "<", "<="]
-Status = Literal["pass", "fail"]
+Severity = Literal["fail", "warn"]
+Status = Literal["pass", "warn", "fail"]
 
 
 @dataclass
@@ -200,11 +201,17 @@ class Check:
     """The outcome of one consistency rule; a failure never changes a value."""
 
     rule: str
-    status: Status
+    status: Status  # "pass", or the severity of the rule that did not pass
     detail: str
     page: int | None = None
+    severity: Severity = "fail"  # what not passing means: a failure, or a warning to read
     tables: tuple[int, ...] = ()
     """Indexes of the tables whose figures the check compared (for their reports' confidence)."""
+
+    @classmethod
+    def outcome(cls, rule: str, passed: bool, severity: Severity, detail: str, page: int | None) -> Check:
+        """A check whose status follows from whether it passed and how much that matters."""
+        return cls(rule, "pass" if passed else severity, detail, page, severity=severity)
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,11 @@ def test_parse_output_follows_the_contract_schema(name: str, parsed: Callable[[s
 
 
 def test_planted_errors_are_each_reported_with_page(parsed: Callable[[str], Document]) -> None:
-    failed = {(c.rule, c.page) for c in parsed("guangdong-shaoguan-culture-2022-planted-errors").checks
-              if c.status == "fail"}
-    assert {("column_total", 9), ("row_total", 9), ("narrative_vs_table", 4), ("unknown_code", 8)} <= failed
+    checks = parsed("guangdong-shaoguan-culture-2022-planted-errors").checks
+    failed = {(c.rule, c.page) for c in checks if c.status == "fail"}
+    assert {("column_total", 9), ("row_total", 9), ("narrative_vs_table", 4)} <= failed
+    # 2070197: 款 20701 exists and 文化旅游融合发展专项 is no other item's name, so a warning
+    assert ("unknown_code", 8) in {(c.rule, c.page) for c in checks if c.status == "warn"}
 
 
 def test_consistent_documents_report_no_failed_check(parsed: Callable[[str], Document]) -> None:

@@ -89,4 +89,4 @@ def outcome(
         return failures
     if compared == 0:
         return []
-    return [Check(rule, "pass", f"{where}: {compared} comparisons agree", page, tables)]
+    return [Check(rule, "pass", f"{where}: {compared} comparisons agree", page, tables=tables)]

@@ -51,7 +51,7 @@ def cross_table_totals(document: Document) -> list[Check]:
             first, ok = next(((f, ok) for f, ok in agreeing if ok), agreeing[0])
             checks.append(Check("cross_table_total", status(ok), (
                 f"{name}: {first_kind} p{first.page} {yuan(first.amount)} vs {kind} p{item.page} {yuan(item.amount)}"),
-                item.page, (first.table_index, item.table_index)))
+                item.page, tables=(first.table_index, item.table_index)))
     return checks
 
 
@@ -75,7 +75,7 @@ def income_equals_expenditure(document: Document) -> list[Check]:
         checks.append(Check("income_equals_expenditure", status(ok), (
             f"table {income.table_index + 1} ({income.table_kind}): income {yuan(income.amount)} "
             f"({income.row_label}) vs expenditure {yuan(spending.amount)} ({spending.row_label})"), spending.page,
-            (income.table_index,)))
+            tables=(income.table_index,)))
     return checks
 
 

@@ -59,7 +59,7 @@ def _compare(fact: Fact, amount: Decimal, page: int, where: str, tables: tuple[i
     ok = _at_printed_precision(fact.value, amount, _fact_quantum(fact))
     return Check("narrative_vs_table", status(ok), (
         f"{fact.key}: the text on p{fact.page} says {fact.value_source} ({yuan(fact.value)}), "
-        f"{where} p{page} says {yuan(amount)}"), fact.page, tables)
+        f"{where} p{page} says {yuan(amount)}"), fact.page, tables=tables)
 
 
 def narrative_vs_tables(document: Document) -> list[Check]:

@@ -40,7 +40,7 @@ def _check_row(side: Side, row: Row, whole: str, parts: tuple[str, ...]) -> tupl
         return True, None
     detail = (f"table {side.table_index + 1} ({side.table_kind}) row {row.label!r}: {whole_path} = {yuan(stated)} "
               f"but the parts ({', '.join(part_paths)}) add up to {yuan(added)}")
-    return True, Check("row_total", "fail", detail, row.page, (side.table_index,))
+    return True, Check("row_total", "fail", detail, row.page, tables=(side.table_index,))
 
 
 def row_totals(document: Document) -> list[Check]:

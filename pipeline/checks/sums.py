@@ -18,7 +18,7 @@ def _compare(side: Side, whole: Row, parts: list[Row], rule: str) -> tuple[int, 
         if not agree(item.amount, added, tolerance):
             failures.append(Check(rule, "fail", (
                 f"table {side.table_index + 1} ({side.table_kind}) column {path}: {whole.label!r} = {yuan(item.amount)} "
-                f"but its {len(parts)} items add up to {yuan(added)}"), item.page, (side.table_index,)))
+                f"but its {len(parts)} items add up to {yuan(added)}"), item.page, tables=(side.table_index,)))
     return compared, failures
 
 

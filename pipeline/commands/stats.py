@@ -29,6 +29,7 @@ def render(summary: dict[str, Any]) -> str:
     lines += _group_lines("by kind / level", summary["by_kind"])
     lines += ["rows:"] + [f"  {name:40} {count:>8}" for name, count in summary["rows"].items()]
     lines += _group_lines("failed checks by rule", summary["failed_checks"])
+    lines += _group_lines("warnings by rule", summary["warned_checks"])
     lines.append(f"failed ingests: {len(summary['failed_ingests'])}")
     lines += [f"  {f['path']}: {f['reason']}: {f['detail']}" for f in summary["failed_ingests"]]
     return "\n".join(lines)

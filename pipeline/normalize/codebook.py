@@ -69,10 +69,9 @@ def _aliases(system: str) -> dict[str, tuple[str | None, str]]:
     }
 
 
-def _year_span(system: str) -> tuple[int, int]:
-    """First and last fiscal year the data speaks of; open-ended rows stay valid after it."""
-    years = [int(r[k]) for r in _rows(system) for k in ("first_year", "last_year") if r[k]]
-    return min(years), max(years)
+# The fiscal years the codebooks were compiled for (see codebooks/README.md, "Years"):
+# each has a book of its own; years outside clamp to the nearest.
+LIST_YEARS = range(2019, 2027)
 
 
 @cache
@@ -106,10 +105,12 @@ class Codebook:
     def load(cls, system: str, year: int | None) -> Codebook:
         """The (cached) book of `system` for fiscal `year`.
 
-        None means the latest year the data knows; years outside the data clamp
-        to the nearest one, so a 2030 document still gets the newest list.
+        None means the latest of `LIST_YEARS`; years outside them clamp to the
+        nearest one, so a 2030 document still gets the newest list.
         """
-        first, last = _year_span(system)
+        if system not in SYSTEMS:
+            raise ValueError(f"unknown code system {system!r}; expected one of {SYSTEMS}")
+        first, last = LIST_YEARS[0], LIST_YEARS[-1]
         year = last if year is None else min(max(year, first), last)
         return _build(system, year)
 
@@ -154,6 +155,11 @@ class Codebook:
                 return None  # the bracket names another 款 than the caller's parent
             parent = kuan[0].code
         return self._match(base, parent)
+
+    def named(self, printed: str) -> list[Code]:
+        """Every code the printed name (ordinal label, white space and bracket variants aside) names."""
+        text = _ORDINAL.sub("", _normalize(printed), count=1)
+        return sorted(self._lookup(text), key=lambda c: c.code) if text else []
 
     def canonical_name(self, printed: str) -> str:
         """The official name for a printed one; the printed text (white space removed) if unknown.
