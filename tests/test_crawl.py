@@ -178,6 +178,16 @@ def test_crawl_finds_fetches_dedupes_and_revalidates(
         assert runs[1].summary == second.as_json()
     engine.dispose()
 
+    shown = json.loads(CliRunner().invoke(main, ["stats", "--db", db_url, "--json"]).output)["crawl"]
+    assert shown["last_run"]["summary"] == second.as_json() and shown["last_run"]["status"] == "finished"
+    assert {(p["status"], p["reason"]) for p in shown["problems"]} == {
+        ("not_pdf", "not_pdf"),
+        ("failed", "truncated"),
+    }
+    assert {"kind": "page", "status": "robots_blocked", "urls": 1} in shown["urls"]
+    text = CliRunner().invoke(main, ["stats", "--db", db_url]).output
+    assert "crawl: last run 2 finished" in text and "truncated.pdf: failed: truncated" in text
+
 
 @pytest.fixture
 def small_site(corpus: Path) -> Iterator[FakeSite]:
