@@ -311,3 +311,14 @@ def test_a_killed_crawl_leaves_no_lock_and_the_next_run_finishes_it(
             "finished",
         ]
     engine.dispose()
+
+
+def test_max_pages_bounds_the_pages_fetched_per_host(small_site: FakeSite, tmp_path: Path) -> None:
+    settings = CrawlSettings(delay=DELAY, max_pages=1)
+    report = crawl(
+        [f"{small_site.base}/bmys/index.html"], out=tmp_path / "out", db_url=f"sqlite:///{tmp_path / 'y.db'}",
+        settings=settings, progress=False,
+    )  # fmt: skip
+    assert (report.pages, report.pages_left) == (1, 2) and report.ok
+    assert [h.path for h in small_site.hits] == ["/robots.txt", "/bmys/index.html"]
+    assert "2 pages left for later: --max-pages reached" in report.summary_lines()
