@@ -233,6 +233,86 @@ class IngestRunRow(Base):
     finished_at: Mapped[datetime]
 
 
+
+# --- The crawler's memory (`yusuan crawl`, pipeline/crawl): what was fetched, when, and what came back ----
+
+
+class CrawlRunRow(Base):
+    """One `yusuan crawl`: its start URLs and, once finished, its summary."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(12))
+    """`running`, `finished`, or `interrupted` (killed; found by the next run)."""
+    starts: Mapped[list[Any]]
+    summary: Mapped[dict[str, Any] | None]
+
+
+class CrawlUrlRow(Base):
+    """Every URL the crawler fetched or decided not to: its validators and its last outcome."""
+
+    __tablename__ = "crawl_urls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    host: Mapped[str] = mapped_column(String(255), index=True)
+    site: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    """`page` (HTML), `file` (a PDF link), `robots` (a host's robots.txt)."""
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    """`ok`, `redirect`, `not_pdf`, `failed`, `robots_blocked`."""
+    reason: Mapped[str | None] = mapped_column(String(40))
+    detail: Mapped[str | None] = mapped_column(Text)
+    http_status: Mapped[int | None]
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    """The PDF this URL serves now (the newest version)."""
+    size: Mapped[int | None]
+    versions: Mapped[int]
+    referrer: Mapped[str | None] = mapped_column(Text)
+    link_text: Mapped[str | None] = mapped_column(Text)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    last_changed: Mapped[datetime | None]
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"))
+
+
+class CrawlFileRow(Base):
+    """One downloaded PDF, named by its content: the same bytes at two URLs are one file."""
+
+    __tablename__ = "crawl_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    path: Mapped[str] = mapped_column(Text)
+    size: Mapped[int]
+    first_url: Mapped[str] = mapped_column(Text)
+    first_seen: Mapped[datetime]
+    ingest_status: Mapped[str | None] = mapped_column(String(10))
+    """None until `--ingest` has run on it; then `loaded`, `skipped` or `failed`."""
+    ingest_reason: Mapped[str | None] = mapped_column(String(40))
+    ingest_detail: Mapped[str | None] = mapped_column(Text)
+
+
+class CrawlVersionRow(Base):
+    """A URL served these bytes (first seen in that run): a changed file keeps its old versions."""
+
+    __tablename__ = "crawl_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url_id: Mapped[int] = mapped_column(ForeignKey("crawl_urls.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"))
+    seen_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("url_id", "sha256"),)
+
+
 CHILD_TABLES = (
     SectionRow,
     SourceTableRow,

@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Base, CheckRow, DocumentRow, IngestRunRow
+from db.models import Base, CheckRow, CrawlFileRow, CrawlRunRow, CrawlUrlRow, DocumentRow, IngestRunRow
 
 
-def _grouped(session: Session, *columns: Any) -> list[dict[str, Any]]:
-    query = select(*columns, func.count().label("documents")).group_by(*columns).order_by(*columns)
+def _grouped(session: Session, *columns: Any, label: str = "documents") -> list[dict[str, Any]]:
+    query = select(*columns, func.count().label(label)).group_by(*columns).order_by(*columns)
     return [dict(row._mapping) for row in session.execute(query)]
 
 
@@ -54,4 +54,34 @@ def summarize(session: Session) -> dict[str, Any]:
         "failed_ingests": [
             {**r._mapping, "finished_at": r.finished_at.isoformat(timespec="seconds")} for r in failing
         ],
+        "crawl": crawl_summary(session),
+    }
+
+
+CRAWL_PROBLEMS_SHOWN = 50
+
+
+def crawl_summary(session: Session) -> dict[str, Any]:
+    """What `yusuan crawl` found: its last run, URLs by kind and status, files by ingest outcome,
+    and the URLs whose last fetch failed or brought back something that is not a PDF."""
+    last = session.scalars(select(CrawlRunRow).order_by(CrawlRunRow.id.desc()).limit(1)).first()
+    problems = session.execute(
+        select(CrawlUrlRow.url, CrawlUrlRow.status, CrawlUrlRow.reason, CrawlUrlRow.detail)
+        .where(CrawlUrlRow.status.in_(("failed", "not_pdf")))
+        .order_by(CrawlUrlRow.url)
+        .limit(CRAWL_PROBLEMS_SHOWN)
+    )
+    return {
+        "last_run": None
+        if last is None
+        else {
+            "id": last.id,
+            "status": last.status,
+            "started_at": last.started_at.isoformat(timespec="seconds"),
+            "finished_at": last.finished_at.isoformat(timespec="seconds") if last.finished_at else None,
+            "summary": last.summary,
+        },
+        "urls": _grouped(session, CrawlUrlRow.kind, CrawlUrlRow.status, label="urls"),
+        "files": _grouped(session, CrawlFileRow.ingest_status, label="files"),
+        "problems": [dict(r._mapping) for r in problems],
     }

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from db.engine import DatabaseUnavailable
+from pipeline.commands import crawl as crawl_cmd
 from pipeline.commands import eval as eval_cmd
 from pipeline.commands import export as export_cmd
 from pipeline.commands import ingest as ingest_cmd
@@ -43,3 +44,4 @@ main.add_command(ingest_cmd.ingest)
 main.add_command(export_cmd.export)
 main.add_command(stats_cmd.stats)
 main.add_command(serve_cmd.serve)
+main.add_command(crawl_cmd.crawl_cmd)

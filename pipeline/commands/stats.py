@@ -32,7 +32,27 @@ def render(summary: dict[str, Any]) -> str:
     lines += _group_lines("warnings by rule", summary["warned_checks"])
     lines.append(f"failed ingests: {len(summary['failed_ingests'])}")
     lines += [f"  {f['path']}: {f['reason']}: {f['detail']}" for f in summary["failed_ingests"]]
+    lines += _crawl_lines(summary["crawl"])
     return "\n".join(lines)
+
+
+def _crawl_lines(crawl: dict[str, Any]) -> list[str]:
+    run = crawl["last_run"]
+    if run is None:
+        return ["crawl: never run"]
+    lines = [f"crawl: last run {run['id']} {run['status']}, started {run['started_at']}"]
+    if run["summary"]:
+        s = run["summary"]
+        files = ", ".join(f"{k} {v}" for k, v in s["files"].items())
+        ingested = ", ".join(f"{k} {v}" for k, v in s["ingested"].items())
+        lines.append(
+            f"  pages {s['pages']}; files: {files}; robots_blocked {s['robots_blocked']}; ingested: {ingested}"
+        )
+    lines += _group_lines("crawl URLs by kind / status", crawl["urls"])
+    lines += _group_lines("crawled files by ingest status", crawl["files"])
+    lines.append(f"crawl problems: {len(crawl['problems'])}")
+    lines += [f"  {p['url']}: {p['status']}: {p['reason']}: {p['detail']}" for p in crawl["problems"]]
+    return lines
 
 
 @click.command()
@@ -40,7 +60,7 @@ def render(summary: dict[str, Any]) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def stats(db_url: str, as_json: bool) -> None:
     """Summarize the database: documents by year, region and kind, rows per table,
-    failed checks, and files whose last ingest failed."""
+    failed checks, files whose last ingest failed, and what `yusuan crawl` found."""
     engine = open_engine(db_url)
     with Session(engine) as session:
         summary = summarize(session)
