@@ -9,6 +9,7 @@ is dropped.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from extractors.captions import (
@@ -18,13 +19,16 @@ from extractors.captions import (
     read_caption,
     read_caption_above,
     read_note_below,
+    stated_unit,
 )
 from extractors.grid import RawTable
 from extractors.header import AMOUNT, body_rows, column_paths, header_row_count, is_ordinal_row
 from extractors.page_content import PageContent
 from extractors.table_kinds import UNKNOWN, kind_of_header, kind_of_title, normalize_title
 from extractors.text_line import TextLine
+from schemas.patterns import GRAND_TOTAL
 from schemas.records import SourceTable
+from schemas.text import squash
 
 # Kinds whose grids are forms (label | value) rather than header-over-columns.
 FORM_KINDS = frozenset(
@@ -38,7 +42,8 @@ LISTING_KINDS = frozenset({"contents"})
 _MAX_INNER_CAPTION_ROWS = 4
 _HEADER_SCAN_ROWS = 3  # rows read for header terms: a header, or a form's first labels
 _REPEAT_SHARE = 0.6
-_EXTRA_HEADER_LINES = 2  # a repeated header may wrap onto more lines than the first one
+_EXTRA_HEADER_LINES = 2
+_CONTINUED = re.compile(r"^续表[:：]?|[（(]续表?[)）]$|续表$")  # a repeated header may wrap onto more lines than the first one
 
 
 @dataclass
@@ -80,6 +85,17 @@ def _leading_rows(grid: RawTable) -> list[list[str | None]]:
     return [grid.row_texts(r) for r in range(min(2, grid.n_rows))]
 
 
+def _base_title(title: str) -> str:
+    """A title as compared across pages: `…情况表（续表）` or `续表：…` is the table it continues."""
+    return _CONTINUED.sub("", normalize_title(title))
+
+
+def _closed(table: SourceTable) -> bool:
+    """A table whose last row is its grand total (合计, 支出总计) ends there."""
+    last = next((r for r in reversed(table.rows) if any(r)), [])
+    return any(GRAND_TOTAL.match(squash(t)) for t in last if t)
+
+
 def _continues(open_: _Building | None, grid: RawTable, index: int, caption: Caption) -> bool:
     """Whether `grid` carries on the table still open from the page before."""
     if open_ is None or index != 0 or grid.page != open_.table.pages[-1] + 1:
@@ -87,10 +103,10 @@ def _continues(open_: _Building | None, grid: RawTable, index: int, caption: Cap
     if grid.n_cols != open_.n_cols and column_map(grid.col_edges, open_.col_edges) is None:
         return False
     if caption.title is None:
-        return True
+        return not _closed(open_.table)
     # A form (one per project) repeating its title is the next form, unless its first
     # rows repeat too: then it is a list of projects printed with its header on every page.
-    same = open_.table.title is not None and normalize_title(caption.title) == normalize_title(open_.table.title)
+    same = open_.table.title is not None and _base_title(caption.title) == _base_title(open_.table.title)
     return same and (open_.table.kind not in FORM_KINDS or _leading_rows(grid) == open_.first_rows)
 
 
@@ -146,12 +162,13 @@ def _start_table(grid: RawTable, caption: Caption) -> _Building:
 def _repeats_header(row: list[str | None], header: list[list[str | None]]) -> bool:
     """Whether a row reads as a row of the table's header printed again.
 
-    Repeated headers are often printed narrower, clipped or wrapped
+    Repeated headers are often printed narrower, clipped, letter-spaced or wrapped
     differently (`政府性基金预` for 政府性基金预算, `的补助` on a line of its
-    own), so a cell matches a header text that contains it or that it contains.
+    own), so a cell matches, white space aside, a header text that contains it or
+    that it contains.
     """
-    known = {t for row in header if not is_ordinal_row(row) for t in row if t and not AMOUNT.match(t)}
-    cells = [t for t in row if t]
+    known = {squash(t) for row in header if not is_ordinal_row(row) for t in row if t and not AMOUNT.match(t)}
+    cells = [squash(t) for t in row if t and squash(t)]
     if any(AMOUNT.match(t) for t in cells):
         return False  # a figure or a code: body, not header
     if not cells or not known:
@@ -242,4 +259,9 @@ def pages_to_tables(pages: list[PageContent]) -> tuple[list[SourceTable], set[in
             used.update(id(line) for line in pending.used)
     if open_ is not None:
         done.append(open_)
-    return [_finish(b) for b in done], used
+    tables = [_finish(b) for b in done]
+    unit = stated_unit([t.unit for t in tables], [line.text for page in pages for line in page.lines])
+    for table in tables:
+        if table.unit is None and table.kind not in FORM_KINDS and not table.empty:
+            table.unit = unit
+    return tables, used
