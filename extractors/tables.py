@@ -165,15 +165,15 @@ def _repeats_header(row: list[str | None], header: list[list[str | None]]) -> bo
     Repeated headers are often printed narrower, clipped, letter-spaced or wrapped
     differently (`政府性基金预` for 政府性基金预算, `的补助` on a line of its
     own), so a cell matches, white space aside, a header text that contains it or
-    that it contains.
+    that makes up most of it (not `支出` inside `二十三、灾害防治及应急管理支出`).
     """
-    known = {squash(t) for row in header if not is_ordinal_row(row) for t in row if t and not AMOUNT.match(t)}
+    known = {squash(t) for row in header if not is_ordinal_row(row) for t in row if t and not AMOUNT.match(t)} - {""}
     cells = [squash(t) for t in row if t and squash(t)]
     if any(AMOUNT.match(t) for t in cells):
         return False  # a figure or a code: body, not header
     if not cells or not known:
         return False
-    same = sum(1 for t in cells if any(t in k or k in t for k in known))
+    same = sum(1 for t in cells if any(t in k or (k in t and len(k) * 2 >= len(t)) for k in known))
     return same >= _REPEAT_SHARE * len(cells)
 
 

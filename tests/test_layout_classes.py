@@ -126,3 +126,16 @@ def test_unit_scale_reports_a_table_10000_times_off_the_narrative(printed: str, 
     checks = unit_scale(doc)
     assert [c.status for c in checks].count("fail") == failed
     assert checks
+
+
+@pytest.mark.parametrize(("line", "department"), [
+    ("部门：北京市信访局金额", "北京市信访局"),
+    ("编制单位：北京市信访局 金额单位：万元", "北京市信访局"),
+    ("部门：某区财政局 决算数（万元）", "某区财政局"),
+    ("部门名称：某市金额管理中心", "某市金额管理中心"),
+])
+def test_a_column_word_on_the_department_line_is_not_its_name(line: str, department: str) -> None:
+    from extractors.metadata import _DEPARTMENT_LABEL
+
+    found = _DEPARTMENT_LABEL.match(line)
+    assert found is not None and found.group(1).strip() == department
