@@ -26,7 +26,6 @@ from extractors.header import AMOUNT, body_rows, column_paths, header_row_count,
 from extractors.page_content import PageContent
 from extractors.table_kinds import UNKNOWN, kind_of_header, kind_of_title, normalize_title
 from extractors.text_line import TextLine
-from schemas.patterns import GRAND_TOTAL
 from schemas.records import SourceTable
 from schemas.text import squash
 
@@ -43,6 +42,7 @@ _MAX_INNER_CAPTION_ROWS = 4
 _HEADER_SCAN_ROWS = 3  # rows read for header terms: a header, or a form's first labels
 _REPEAT_SHARE = 0.6
 _EXTRA_HEADER_LINES = 2
+_GRAND_TOTAL_ROW = re.compile(r"^(收入|支出)?总计$")
 _CONTINUED = re.compile(r"^续表[:：]?|[（(]续表?[)）]$|续表$")  # a repeated header may wrap onto more lines than the first one
 
 
@@ -91,9 +91,16 @@ def _base_title(title: str) -> str:
 
 
 def _closed(table: SourceTable) -> bool:
-    """A table whose last row is its grand total (合计, 支出总计) ends there."""
-    last = next((r for r in reversed(table.rows) if any(r)), [])
-    return any(GRAND_TOTAL.match(squash(t)) for t in last if t)
+    """A table whose last row is its grand total ends there: a 总计 (收入总计, 支出总计), or a
+    合计 printed under the items rather than above them. 本年收入合计 is not one: the
+    上年结转 rows and the 总计 follow it."""
+    rows = [[squash(t) for t in r if t] for r in table.rows if any(r)]
+    if not rows:
+        return False
+    last = rows[-1]
+    if any(_GRAND_TOTAL_ROW.match(t) for t in last):
+        return True
+    return "合计" in last and not any("合计" in r for r in rows[:-1])
 
 
 def _continues(open_: _Building | None, grid: RawTable, index: int, caption: Caption) -> bool:

@@ -139,3 +139,17 @@ def test_a_column_word_on_the_department_line_is_not_its_name(line: str, departm
 
     found = _DEPARTMENT_LABEL.match(line)
     assert found is not None and found.group(1).strip() == department
+
+
+@pytest.mark.parametrize(("rows", "closed"), [
+    ([["合计", "9.00"], ["行政运行", "9.00"]], False),  # 合计 above the items: more may follow overleaf
+    ([["行政运行", "9.00"], ["合计", "9.00"]], True),  # 合计 under the items closes the table
+    ([["一般公共预算拨款收入", "9.00", "一般公共服务支出", "9.00"], ["本年收入合计", "9.00", "本年支出合计", "9.00"]], False),
+    ([["上年结转", None, "结转下年", None], ["收入总计", "9.00", "支出总计", "9.00"]], True),
+])
+def test_a_table_closed_by_its_grand_total_is_not_continued(rows: list[list[str | None]], closed: bool) -> None:
+    from extractors.tables import _closed
+    from schemas.records import SourceTable
+
+    table = SourceTable(kind="overview", title="收支总表", unit="万元", pages=[1], header=[], rows=rows)
+    assert _closed(table) is closed
