@@ -17,6 +17,7 @@ _BASIC_PARTS = ("basic.wages", "basic.goods_services", "basic.transfers_to_indiv
 _INCOME_PARTS = ("income.carryover", "income.general_budget", "income.fund_budget", "income.state_capital",
                  "income.special_account", "income.business", "income.operating", "income.other",
                  "income.other_balance", "income.unit_funds")
+_OTHER_MONEY = ("previous.", "change.")
 # (whole, parts, only when this measure is absent): tried in order on every row.
 IDENTITIES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("total", ("basic.total", "project.total"), None),
@@ -69,11 +70,13 @@ def _unnamed_siblings(side: Side, whole: str, parts: list[str]) -> list[str]:
 
 def _group_identities(side: Side) -> list[tuple[str, list[str]]]:
     """Each 小计 under a heading = the heading's other columns, whatever they are named,
-    unless a measure identity already states that group (基本支出/小计)."""
+    unless a measure identity already states that group (基本支出/小计). Like the measure
+    identities, these speak of the budget year's own money: a prior year's or a change
+    column (measure `previous.…`, `change.…`) is left to the rules comparing years."""
     stated = {whole for whole, _parts, _unless in IDENTITIES}
     out = []
     for path, measure in side.columns.items():
-        if not _is_whole(path) or measure in stated:
+        if not _is_whole(path) or measure in stated or (measure or "").startswith(_OTHER_MONEY):
             continue
         group = _parent(path) + "/"
         children = [p for p in side.columns if p != path and p.startswith(group)]
