@@ -28,7 +28,7 @@ UNCLASSIFIED_KINDS = frozenset({"project_expenditure", "government_procurement",
 ECONOMIC_KINDS = frozenset({"economic_summary", "general_budget_basic", "basic_expenditure",
                             "final_general_budget_basic"})
 _CODE_HEADER = re.compile(r"^(类|款|项|编码|.*科目编码|.*科目代码)$")
-_SKIP_HEADER = re.compile(r"(单位代码|单位编码|项目编码|项目代码|序号)$")
+_SKIP_HEADER = re.compile(r"(单位代码|单位编码|项目编码|项目代码|序号|行次|栏次)$")
 _SPLIT_PARTS = frozenset({"类", "款", "项"})
 _NONE_MARKS = frozenset({"-", "—", "——", "/", "无", "－"})
 _TOTAL = re.compile(r"(合\s*计|总\s*计|共\s*计|小\s*计)")
