@@ -153,3 +153,9 @@ def test_a_table_closed_by_its_grand_total_is_not_continued(rows: list[list[str 
 
     table = SourceTable(kind="overview", title="收支总表", unit="万元", pages=[1], header=[], rows=rows)
     assert _closed(table) is closed
+
+
+def test_a_whole_code_printed_in_a_later_code_cell_is_kept_whole() -> None:
+    resolver = CodeResolver(2023, "functional")
+    resolver.resolve([["20602", "", ""]], ["基础研究"])
+    assert resolver.resolve([["", "", "2060201"]], ["机构运行"]).by_system["functional"].code == "2060201"

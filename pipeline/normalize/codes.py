@@ -93,8 +93,9 @@ class CodeResolver:
         they sit under a merged 科目编码 heading or head their columns alone."""
         parts = [(c or "").strip() for c in cells]
         filled = [i for i, p in enumerate(parts) if p]
-        if len(parts) < 2 or not filled or filled[0] == 0 or not all(parts[i].isdigit() for i in filled):
-            return self._complete(_join_split(cells))
+        own_digits = all(parts[i].isdigit() and len(parts[i]) <= 2 for i in filled)
+        if len(parts) < 2 or not filled or filled[0] == 0 or not own_digits:
+            return self._complete(_join_split(cells))  # a whole code, wherever its cell
         prefix_length = 3 + 2 * (filled[0] - 1)  # the 类 (3 digits), then 2 per level
         for system in (self._last_system, self.default_system):
             above = [c for c in self._parents.get(system or "", []) if len(c) == prefix_length]
