@@ -8,6 +8,7 @@ goes below. Lines used here are captions, not narrative text.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from extractors.table_kinds import is_table_title
@@ -23,6 +24,20 @@ _YEAR_LINE = re.compile(r"^[（(]?\s*\d{4}\s*年度?\s*[)）]?$")
 _PREFIX = re.compile(r"^(附件\d*[:：]?|附表\d*[:：]?|表[0-9一二三四五六七八九十\-－]+[:：]?|(公开|预算)\d+表)")
 _SENTENCE_END = ("。", "；", "：", ":", "！")
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d+\s*页?)?[-—–－\s]*$")
+
+
+_MONEY_UNIT = re.compile(r"\d\s*(万元|千元|亿元|元)")
+
+
+def stated_unit(table_units: list[str | None], texts: list[str]) -> str | None:
+    """The unit a document states for a table printing none of its own: the most common
+    of its tables' unit lines, else of the unit lines anywhere in it (a spreadsheet
+    export's `单位：万元` cell read as text), else the unit its narrative's amounts carry."""
+    for found in ([u for u in table_units if u], [m.group(1) for t in texts for m in UNIT.finditer(t)],
+                  [m.group(1) for t in texts for m in _MONEY_UNIT.finditer(t)]):
+        if found:
+            return Counter(found).most_common(1)[0][0]
+    return None
 
 
 @dataclass

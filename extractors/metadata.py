@@ -21,8 +21,11 @@ _LONE_YEAR = re.compile(r"^(20\d{2})$")
 _DATE = re.compile(r"^(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _KIND_WORD = re.compile(r"预算|决算")
 _UNIT_LINE = re.compile(r"单位\s*[:：]|^(万元|千元|元)$")
+# A column heading printed on the label's line (`部门：XX信访局 金额`) or a `金额单位：万元`
+# after it is not part of the department's name.
 _DEPARTMENT_LABEL = re.compile(
-    r"^(?:预算主管部门|预算单位|主管部门|部门名称|单位名称|编制部门|编制单位|部门|单位)\s*[:：]\s*(.+?)(?:单位\s*[:：]?\s*(?:万元|元).*)?$"
+    r"^(?:预算主管部门|预算单位|主管部门|部门名称|单位名称|编制部门|编制单位|部门|单位)\s*[:：]\s*(.+?)"
+    r"(?:(?:金额|货币)?单位\s*[:：]?\s*(?:万元|元).*|\s*(?:金额|年初预算数|预算数|决算数|本年数)(?:\s*[（(]?(?:万元|元)[)）]?)?)?$"
 )
 _REGION = re.compile(
     r"^(?:中共|中国共产党)?((?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?(?:[\u4e00-\u9fff]{2,8}?(?:市|州|盟))?"

@@ -9,6 +9,7 @@ is dropped.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from extractors.captions import (
@@ -18,6 +19,7 @@ from extractors.captions import (
     read_caption,
     read_caption_above,
     read_note_below,
+    stated_unit,
 )
 from extractors.grid import RawTable
 from extractors.header import AMOUNT, body_rows, column_paths, header_row_count, is_ordinal_row
@@ -26,11 +28,14 @@ from extractors.table_kinds import UNKNOWN, kind_of_header, kind_of_title, norma
 from extractors.text_line import TextLine
 from schemas.records import SourceTable, Stitch, TableReport
 from schemas.table_kinds import spec
+from schemas.text import squash
 
 _MAX_INNER_CAPTION_ROWS = 4
 _HEADER_SCAN_ROWS = 3  # rows read for header terms: a header, or a form's first labels
 _REPEAT_SHARE = 0.6
-_EXTRA_HEADER_LINES = 2  # a repeated header may wrap onto more lines than the first one
+_EXTRA_HEADER_LINES = 2
+_GRAND_TOTAL_ROW = re.compile(r"^(收入|支出)?总计$")
+_CONTINUED = re.compile(r"^续表[:：]?|[（(]续表?[)）]$|续表$")  # a repeated header may wrap onto more lines than the first one
 
 
 @dataclass
@@ -74,6 +79,24 @@ def _leading_rows(grid: RawTable) -> list[list[str | None]]:
     return [grid.row_texts(r) for r in range(min(2, grid.n_rows))]
 
 
+def _base_title(title: str) -> str:
+    """A title as compared across pages: `…情况表（续表）` or `续表：…` is the table it continues."""
+    return _CONTINUED.sub("", normalize_title(title))
+
+
+def _closed(table: SourceTable) -> bool:
+    """A table whose last row is its grand total ends there: a 总计 (收入总计, 支出总计), or a
+    合计 printed under the items rather than above them. 本年收入合计 is not one: the
+    上年结转 rows and the 总计 follow it."""
+    rows = [[squash(t) for t in r if t] for r in table.rows if any(r)]
+    if not rows:
+        return False
+    last = rows[-1]
+    if any(_GRAND_TOTAL_ROW.match(t) for t in last):
+        return True
+    return "合计" in last and not any("合计" in r for r in rows[:-1])
+
+
 def _continues(open_: _Building | None, grid: RawTable, index: int, caption: Caption) -> bool:
     """Whether `grid` carries on the table still open from the page before."""
     if open_ is None or index != 0 or grid.page != open_.table.pages[-1] + 1:
@@ -81,10 +104,10 @@ def _continues(open_: _Building | None, grid: RawTable, index: int, caption: Cap
     if grid.n_cols != open_.n_cols and column_map(grid.col_edges, open_.col_edges) is None:
         return False
     if caption.title is None:
-        return True
+        return not _closed(open_.table)
     # A form (one per project) repeating its title is the next form, unless its first
     # rows repeat too: then it is a list of projects printed with its header on every page.
-    same = open_.table.title is not None and normalize_title(caption.title) == normalize_title(open_.table.title)
+    same = open_.table.title is not None and _base_title(caption.title) == _base_title(open_.table.title)
     return same and (not spec(open_.table.kind).is_form or _leading_rows(grid) == open_.first_rows)
 
 
@@ -141,17 +164,18 @@ def _start_table(grid: RawTable, caption: Caption) -> _Building:
 def _repeats_header(row: list[str | None], header: list[list[str | None]]) -> bool:
     """Whether a row reads as a row of the table's header printed again.
 
-    Repeated headers are often printed narrower, clipped or wrapped
+    Repeated headers are often printed narrower, clipped, letter-spaced or wrapped
     differently (`政府性基金预` for 政府性基金预算, `的补助` on a line of its
-    own), so a cell matches a header text that contains it or that it contains.
+    own), so a cell matches, white space aside, a header text that contains it or
+    that makes up most of it (not `支出` inside `二十三、灾害防治及应急管理支出`).
     """
-    known = {t for row in header if not is_ordinal_row(row) for t in row if t and not AMOUNT.match(t)}
-    cells = [t for t in row if t]
+    known = {squash(t) for row in header if not is_ordinal_row(row) for t in row if t and not AMOUNT.match(t)} - {""}
+    cells = [squash(t) for t in row if t and squash(t)]
     if any(AMOUNT.match(t) for t in cells):
         return False  # a figure or a code: body, not header
     if not cells or not known:
         return False
-    same = sum(1 for t in cells if any(t in k or k in t for k in known))
+    same = sum(1 for t in cells if any(t in k or (k in t and len(k) * 2 >= len(t)) for k in known))
     return same >= _REPEAT_SHARE * len(cells)
 
 
@@ -250,4 +274,9 @@ def pages_to_tables(pages: list[PageContent]) -> tuple[list[SourceTable], set[in
             used.update(id(line) for line in pending.used)
     if open_ is not None:
         done.append(open_)
-    return [_finish(b) for b in done], used
+    tables = [_finish(b) for b in done]
+    unit = stated_unit([t.unit for t in tables], [line.text for page in pages for line in page.lines])
+    for table in tables:
+        if table.unit is None and not spec(table.kind).is_form and not table.empty:
+            table.unit = unit
+    return tables, used

@@ -26,7 +26,7 @@ FACT_TABLE: dict[str, tuple[tuple[str, str, str], ...]] = {
 _THREE_PUBLIC = ("total", "outbound_travel", "reception", "vehicles", "vehicle_purchase", "vehicle_operation")
 
 
-def _fact_quantum(fact: Fact) -> Decimal:
+def fact_quantum(fact: Fact) -> Decimal:
     source = fact.value_source
     number = source.rstrip("万亿千元")
     unit = "万元" if source.endswith("万") else source[len(number):] or "元"
@@ -55,37 +55,41 @@ def _at_printed_precision(printed: Decimal, amount: Decimal, quantum: Decimal) -
     return agree(printed, amount, quantum / 2) or (printed * amount >= 0 and Decimal(0) <= cut < quantum)
 
 
-def _compare(fact: Fact, amount: Decimal, page: int, where: str, tables: tuple[int, ...] = ()) -> Check:
-    ok = _at_printed_precision(fact.value, amount, _fact_quantum(fact))
+def _compare(fact: Fact, amount: Decimal, page: int, where: str) -> Check:
+    ok = _at_printed_precision(fact.value, amount, fact_quantum(fact))
     return Check("narrative_vs_table", status(ok), (
         f"{fact.key}: the text on p{fact.page} says {fact.value_source} ({yuan(fact.value)}), "
-        f"{where} p{page} says {yuan(amount)}"), fact.page, tables=tables)
+        f"{where} p{page} says {yuan(amount)}"), fact.page)
+
+
+def table_amounts(document: Document, fact: Fact) -> list[tuple[Decimal, int, str]]:
+    """The table figures (amount, page, table kind) a narrative fact may state, usual reading first."""
+    three = document.three_public
+    if fact.unit != "yuan" or not fact.value_source:
+        return []
+    if fact.key in FACT_TABLE:
+        found = [(item.amount, item.page, kind) for kind, measure, where in FACT_TABLE[fact.key]
+                 if (item := table_total(document, kind, measure, where)) is not None]
+        kind = FACT_TABLE[fact.key][0][0]
+        if not found and kind == "fund_budget_expenditure":
+            empty = next((t.page for t in document.tables if t.kind == kind and t.empty), None)
+            found = [(Decimal(0), empty, kind)] if empty is not None else []
+        return found
+    if fact.key.startswith(("general_budget.class.", "general_budget.item.")) and not fact.key.endswith(".share"):
+        amount = _class_amount(document, fact.key.rsplit(".", 1)[1])
+        return [(amount[0], amount[1], "general_budget_expenditure")] if amount is not None else []
+    if fact.key.startswith("three_public.") and fact.key.split(".", 1)[1] in _THREE_PUBLIC and three.page:
+        value = getattr(three, fact.key.split(".", 1)[1])
+        return [(value if value is not None else Decimal(0), three.page, "three_public")]
+    return []
 
 
 def narrative_vs_tables(document: Document) -> list[Check]:
     checks: list[Check] = []
-    three = document.three_public
     for fact in document.facts:
-        if fact.unit != "yuan" or not fact.value_source:
-            continue
-        if fact.key in FACT_TABLE:
-            compared = [
-                _compare(fact, item.amount, item.page, kind, (item.table_index,))
-                for kind, measure, where in FACT_TABLE[fact.key]
-                if (item := table_total(document, kind, measure, where)) is not None
-            ]
-            kind = FACT_TABLE[fact.key][0][0]
-            if compared:
-                checks.append(next((c for c in compared if c.status == "pass"), compared[0]))
-            elif kind == "fund_budget_expenditure" and any(t.kind == kind and t.empty for t in document.tables):
-                checks.append(_compare(fact, Decimal(0), next(t.page for t in document.tables if t.kind == kind), kind))
-        elif fact.key.startswith(("general_budget.class.", "general_budget.item.")) and not fact.key.endswith(".share"):
-            found = _class_amount(document, fact.key.rsplit(".", 1)[1])
-            if found is not None:
-                checks.append(_compare(fact, found[0], found[1], "general_budget_expenditure"))
-        elif fact.key.startswith("three_public.") and fact.key.split(".", 1)[1] in _THREE_PUBLIC and three.page:
-            value = getattr(three, fact.key.split(".", 1)[1])
-            checks.append(_compare(fact, value if value is not None else Decimal(0), three.page, "three_public"))
+        compared = [_compare(fact, amount, page, where) for amount, page, where in table_amounts(document, fact)]
+        if compared:
+            checks.append(next((c for c in compared if c.status == "pass"), compared[0]))
     return checks
 
 
@@ -130,7 +134,10 @@ def projects_add_up(document: Document) -> list[Check]:
     tolerance = quantum(money.group("num"), money_unit(money)) * (len(projects) + 1) / 2
     # Some texts give the department's whole 项目支出 instead (its forms show only some projects).
     whole = table_total(document, "department_expenditure", "project.total", "first")
-    ok = agree(stated, added, tolerance) or (whole is not None and agree(stated, whole.amount, tolerance))
+    # Others give the projects' 一般公共预算 funding (the 项目支出表's column of that source).
+    funded = table_total(document, "project_expenditure", "income.general_budget", "first")
+    ok = agree(stated, added, tolerance) or any(
+        t is not None and agree(stated, t.amount, tolerance) for t in (whole, funded))
     return [Check("narrative_vs_table", status(ok), (
         f"performance.projects: the text on p{count.page} says its {len(projects)} projects come to "
         f"{money.group(0)} ({yuan(stated)}); the projects read add up to {yuan(added)}"

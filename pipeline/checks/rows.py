@@ -1,16 +1,23 @@
-"""Row identities: 合计 = 基本支出 + 项目支出, 基本支出 = its parts, income total = its sources."""
+"""Row identities: 合计 = 基本支出 + 项目支出, 基本支出 = its parts, income total = its sources.
+
+The parts of a whole come from the measures of its columns, plus whatever the header puts
+beside them: a column no measure names (事业单位经营支出) is a part too, and a heading's
+小计 is the sum of the heading's columns whatever they are called."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from pipeline.checks.common import Row, Side, agree, outcome, quantum, sides, yuan
+from pipeline.normalize.measures import generic_leaf
 from schemas.records import Check, Document
 
 _BASIC_PARTS = ("basic.wages", "basic.goods_services", "basic.transfers_to_individuals")
 _INCOME_PARTS = ("income.carryover", "income.general_budget", "income.fund_budget", "income.state_capital",
                  "income.special_account", "income.business", "income.operating", "income.other",
                  "income.other_balance", "income.unit_funds")
+_OTHER_MONEY = ("previous.", "change.")
 # (whole, parts, only when this measure is absent): tried in order on every row.
 IDENTITIES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("total", ("basic.total", "project.total"), None),
@@ -21,15 +28,82 @@ IDENTITIES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
 )
 
 
+def _parent(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def _leaf(path: str) -> str:
+    return re.sub(r"\s", "", path.rsplit("/", 1)[-1])
+
+
+def _is_whole(path: str) -> bool:
+    """A 小计/合计 under a heading: the whole of the columns beside it (财政拨款收入/小计)."""
+    return "/" in path and generic_leaf(_leaf(path))
+
+
 def _column_of(side: Side, measure: str) -> str | None:
+    """The one column of a measure; where a group's 小计 shares it with the group's own
+    columns (财政拨款收入/小计 and 财政拨款收入/一般公共预算收入), the 小计 stands for the group."""
     paths = [p for p, m in side.columns.items() if m == measure]
-    return paths[0] if len(paths) == 1 else None
+    if len(paths) == 1:
+        return paths[0]
+    wholes = [p for p in paths if _is_whole(p) and all(q == p or q.startswith(_parent(p) + "/") for q in paths)]
+    return wholes[0] if len(wholes) == 1 else None
 
 
-def _check_row(side: Side, row: Row, whole: str, parts: tuple[str, ...]) -> tuple[bool, Check | None]:
-    whole_path = _column_of(side, whole)
-    part_paths = [p for m in parts if (p := _column_of(side, m))]
-    if whole_path is None or len(part_paths) < 2 or not any(p in row.cells for p in [whole_path, *part_paths]):
+def _covered(path: str, wholes: list[str]) -> bool:
+    """A column inside a group whose 小计 is already counted."""
+    return any(path != w and path.startswith(_parent(w) + "/") for w in wholes)
+
+
+def _unnamed_siblings(side: Side, whole: str, parts: list[str]) -> list[str]:
+    """Columns beside the parts that no measure names (事业单位经营支出 beside 基本支出 and
+    项目支出): parts of the same whole, not a different money (其中…, prior year, change)."""
+    levels = {_parent(_parent(p)) if _is_whole(p) else _parent(p) for p in parts}
+    if len(levels) != 1:
+        return []
+    level = levels.pop()
+    return [p for p, m in side.columns.items()
+            if m is None and p != whole and p not in parts and _parent(p) == level
+            and not _leaf(p).startswith("其中") and not _is_whole(p)]
+
+
+def _group_identities(side: Side) -> list[tuple[str, list[str]]]:
+    """Each 小计 under a heading = the heading's other columns, whatever they are named,
+    unless a measure identity already states that group (基本支出/小计). Like the measure
+    identities, these speak of the budget year's own money: a prior year's or a change
+    column (measure `previous.…`, `change.…`) is left to the rules comparing years."""
+    stated = {whole for whole, _parts, _unless in IDENTITIES}
+    out = []
+    for path, measure in side.columns.items():
+        if not _is_whole(path) or measure in stated or (measure or "").startswith(_OTHER_MONEY):
+            continue
+        group = _parent(path) + "/"
+        children = [p for p in side.columns if p != path and p.startswith(group)]
+        direct = [p for p in children if "/" not in p[len(group):] or (_is_whole(p) and p.count("/") == path.count("/") + 1)]
+        direct = [p for p in direct if not _covered(p, [w for w in direct if _is_whole(w)])]
+        if len(direct) >= 2 and not any(_leaf(p).startswith("其中") for p in direct):
+            out.append((path, direct))
+    return out
+
+
+def _identities(side: Side) -> list[tuple[str, list[str]]]:
+    """(whole column, part columns) for the rows of one table side."""
+    out = []
+    for whole, parts, unless in IDENTITIES:
+        if unless and _column_of(side, unless):
+            continue
+        whole_path = _column_of(side, whole)
+        found = [p for m in parts if (p := _column_of(side, m))]
+        found = [p for p in found if not _covered(p, [w for w in found if _is_whole(w)])]
+        if whole_path is None or len(found) < 2:
+            continue
+        out.append((whole_path, found + _unnamed_siblings(side, whole_path, found)))
+    return out + _group_identities(side)
+
+
+def _check_row(side: Side, row: Row, whole_path: str, part_paths: list[str]) -> tuple[bool, Check | None]:
+    if not any(p in row.cells for p in [whole_path, *part_paths]):
         return False, None
     items = [row.cells[p] for p in part_paths if p in row.cells]
     stated = row.cells[whole_path].amount if whole_path in row.cells else Decimal(0)
@@ -47,10 +121,9 @@ def row_totals(document: Document) -> list[Check]:
     checks: list[Check] = []
     for side in sides(document.line_items):
         failures, compared = [], 0
+        identities = _identities(side)
         for row in side.rows:
-            for whole, parts, unless in IDENTITIES:
-                if unless and _column_of(side, unless):
-                    continue
+            for whole, parts in identities:
                 ran, failure = _check_row(side, row, whole, parts)
                 compared += ran
                 if failure:

@@ -48,6 +48,7 @@ class CodeResolver:
         self.default_system = default_system
         self.by_name = by_name
         self._parents: dict[str, list[str]] = {}
+        self._last_system: str | None = None
 
     def _book(self, system: str) -> Codebook:
         return Codebook.load(system, self.year)
@@ -55,6 +56,7 @@ class CodeResolver:
     def _remember(self, system: str, code: str) -> None:
         chain = [c for c in self._parents.get(system, []) if code.startswith(c) and c != code]
         self._parents[system] = [*chain, code]
+        self._last_system = system
 
     def _printed(self, system: str, code: str, name: str) -> ResolvedCode:
         book = self._book(system)
@@ -85,13 +87,29 @@ class CodeResolver:
         classes = [c for c in self._parents.get(self.default_system, []) if len(c) == 3]
         return classes[-1] + digits if classes else digits
 
+    def _assemble(self, cells: list[str]) -> str:
+        """类 | 款 | 项 cells as one code, each level from its own cell's position: a row
+        printing only its 项 (`| | 03`) takes the 类 and 款 from the rows above it, whether
+        they sit under a merged 科目编码 heading or head their columns alone."""
+        parts = [(c or "").strip() for c in cells]
+        filled = [i for i, p in enumerate(parts) if p]
+        own_digits = all(parts[i].isdigit() and len(parts[i]) <= 2 for i in filled)
+        if len(parts) < 2 or not filled or filled[0] == 0 or not own_digits:
+            return self._complete(_join_split(cells))  # a whole code, wherever its cell
+        prefix_length = 3 + 2 * (filled[0] - 1)  # the 类 (3 digits), then 2 per level
+        for system in (self._last_system, self.default_system):
+            above = [c for c in self._parents.get(system or "", []) if len(c) == prefix_length]
+            if above:
+                return above[-1] + "".join(p.zfill(2) for p in parts[filled[0]:] if p)
+        return _join_split(cells)
+
     def resolve(self, code_groups: list[list[str]], labels: list[str]) -> RowCodes:
         """Codes of one row from its code cells (one group per printed code: 类 | 款 | 项
         under one heading) and its name cells."""
         out = RowCodes()
         name = labels[-1] if labels else ""
         for index, group in enumerate(code_groups):
-            digits = self._complete(_join_split(group))
+            digits = self._assemble(group)
             own_name = labels[index] if len(labels) == len(code_groups) else name
             if digits and _DIGITS.match(digits) and (system := SYSTEM_BY_DIGIT.get(digits[0])):
                 out.by_system.setdefault(system, self._printed(system, digits, own_name))

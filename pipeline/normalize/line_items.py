@@ -20,7 +20,7 @@ from schemas.records import LineItem, SourceTable
 from schemas.table_kinds import spec
 
 _CODE_HEADER = re.compile(r"^(类|款|项|编码|.*科目编码|.*科目代码)$")
-_SKIP_HEADER = re.compile(r"(单位代码|单位编码|项目编码|项目代码|序号)$")
+_SKIP_HEADER = re.compile(r"(单位代码|单位编码|项目编码|项目代码|序号|行次|栏次)$")
 _SPLIT_PARTS = frozenset({"类", "款", "项"})
 
 
@@ -59,6 +59,29 @@ def table_columns(table: SourceTable) -> list[Column]:
     return columns
 
 
+def code_column_groups(columns: list[Column]) -> list[list[Column]]:
+    """The code columns making one printed code each: adjacent 类 | 款 | 项 cells under one
+    heading (or under none) are one code; a name column or a new 类 starts the next
+    (a departmental and a government economic code side by side are two codes)."""
+    groups: list[list[Column]] = []
+    previous: Column | None = None
+    for c in columns:
+        if c.role != "code":
+            previous = None
+            continue
+        leaf = re.sub(r"\s", "", c.path[-1]) if c.path else ""
+        if leaf in _SPLIT_PARTS:
+            joins = previous is not None and previous.path[:-1] == c.path[:-1] and leaf != "类"
+        else:  # one heading spanning the code cells, with no 类/款/项 row under it
+            joins = previous is not None and previous.path == c.path
+        if joins:
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+        previous = c
+    return groups
+
+
 def _cell(row: list[str | None], index: int) -> str:
     return (row[index] or "") if index < len(row) else ""
 
@@ -83,12 +106,7 @@ def table_to_line_items(table: SourceTable, table_index: int, year: int | None) 
         for side in sides:
             mine = [c for c in columns if c.side == side]
             labels = [t for c in mine if c.role == "label" and (t := _cell(row, c.index))]
-            groups: dict[tuple[str, ...], list[str]] = {}
-            for c in mine:
-                if c.role == "code":  # 类 | 款 | 项 cells under one heading make one code
-                    split = bool(c.path) and c.path[-1].strip() in _SPLIT_PARTS
-                    groups.setdefault(tuple(c.path[:-1] if split else c.path), []).append(_cell(row, c.index))
-            code_groups = list(groups.values())
+            code_groups = [[_cell(row, c.index) for c in group] for group in code_column_groups(mine)]
             code_cells = [t for group in code_groups for t in group]
             if not labels:  # 合计 printed across the code columns
                 labels = [t for t in code_cells if t and not t.isdigit()]

@@ -40,7 +40,7 @@ def _term(text: str, pairs: tuple[tuple[str, str], ...]) -> str | None:
     return next((value for term, value in pairs if term in text), None)
 
 
-def _generic(element: str) -> bool:
+def generic_leaf(element: str) -> bool:
     """A leaf such as 小计 or 2022年预算数 that means "all of the parent"."""
     return any(re.fullmatch(rf"(\d{{4}}年度?|本年)?{re.escape(leaf)}", element) for leaf in vocabulary().generic)
 
@@ -65,7 +65,7 @@ def measure_of(path: list[str], year: int | None = None) -> str | None:
         if measure:
             found_at = index
             break
-        if not _generic(element) and index == len(elements) - 1 and not _term(element, vocab.prefixes):
+        if not generic_leaf(element) and index == len(elements) - 1 and not _term(element, vocab.prefixes):
             return None
     prefix = next(
         (p for i, e in enumerate(elements) if i != found_at and (p := _term(e, vocab.prefixes))), ""
@@ -73,7 +73,7 @@ def measure_of(path: list[str], year: int | None = None) -> str | None:
     if not prefix and year and any(int(y) < year for e in elements for y in _YEAR.findall(e)):
         prefix = "previous."
     if measure is None:
-        return f"{prefix}total" if prefix or (elements and _generic(elements[-1])) else None
+        return f"{prefix}total" if prefix or (elements and generic_leaf(elements[-1])) else None
     if prefix == "carryover." and measure.startswith("income."):
         return "income.carryover"
     return prefix + measure

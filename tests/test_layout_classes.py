@@ -1,0 +1,161 @@
+"""Layout classes that broke on publishers never seen before (issue 11), one minimal PDF each.
+
+`fixtures/classes/*.pdf` are made by `fixtures/generate/classes.py` the way publishers make
+theirs (Word or a spreadsheet, converted by LibreOffice); `expected.json` holds what each must
+parse to, written from the generator's data. Each class has its own table-driven test; the
+rules beneath them are tested on hand-built records below.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.api import parse
+from pipeline.checks.rows import row_totals
+from pipeline.checks.units import unit_scale
+from pipeline.normalize.codes import CodeResolver
+from pipeline.normalize.line_items import Column, code_column_groups
+from schemas.records import Document, DocumentMeta, Fact, LineItem, ThreePublic
+
+CLASSES = Path(__file__).resolve().parent.parent / "fixtures" / "classes"
+EXPECTED: dict[str, dict[str, Any]] = json.loads((CLASSES / "expected.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _parsed(name: str) -> Document:
+    return parse([str(CLASSES / f"{name}.pdf")])
+
+
+def _of(key: str) -> list[str]:
+    return [name for name, expected in EXPECTED.items() if key in expected]
+
+
+@pytest.mark.parametrize("name", _of("codes"))
+def test_split_codes_are_assembled_from_their_cells_positions(name: str) -> None:
+    """`类 | 款 | 项` heading their own columns; a row may print only its own level."""
+    doc = _parsed(name)
+    codes = {i.row_label: i.functional_code for i in doc.line_items if not i.is_total}
+    assert codes == EXPECTED[name]["codes"]
+    assert [c.detail for c in doc.checks if c.status == "fail"] == []
+
+
+@pytest.mark.parametrize("name", _of("rows"))
+def test_a_table_continued_overleaf_is_one_table(name: str) -> None:
+    """Header repeated with other line breaks, letter-spaced, not at all, or under `（续表）`."""
+    doc = _parsed(name)
+    assert len(doc.tables) == EXPECTED[name]["tables"]
+    table = doc.tables[0]
+    assert (table.kind, table.unit, len(table.rows), len(table.pages)) == (
+        "general_budget_expenditure", "万元", EXPECTED[name]["rows"], 2)
+    assert all(r[0] in (None, "208") for r in table.rows), "a header row was read as a body row"
+    assert [c.detail for c in doc.checks if c.status == "fail"] == []
+
+
+@pytest.mark.parametrize("name", _of("three_public_total"))
+def test_a_unit_printed_apart_from_its_table_applies(name: str) -> None:
+    """`单位：万元` in a spreadsheet cell of its own, above or inside the grid, or only on the
+    document's other table: the 三公 amounts are 万元 all the same."""
+    doc = _parsed(name)
+    assert doc.three_public.total == Decimal(EXPECTED[name]["three_public_total"])
+    assert all(i.unit_source == "万元" for i in doc.line_items)
+
+
+def test_codes_split_over_rows_take_their_parents_from_the_rows_above() -> None:
+    resolver = CodeResolver(2024, "functional")
+    printed = [["201", "", ""], ["", "32", ""], ["", "", "01"], ["", "", "02"], ["208", "", ""], ["", "05", ""],
+               ["", "", "05"]]
+    assert [resolver.resolve([cells], ["x"]).by_system["functional"].code for cells in printed] == [
+        "201", "20132", "2013201", "2013202", "208", "20805", "2080505"]
+
+
+def test_a_departmental_and_a_government_code_side_by_side_stay_apart() -> None:
+    paths = [["科目编码", "类"], ["科目编码", "款"], ["部门预算支出经济分类科目名称"], ["科目编码", "类"], ["科目编码", "款"],
+             ["政府预算支出经济分类科目名称"], ["合计"]]
+    roles = ["code", "code", "label", "code", "code", "label", "amount"]
+    columns = [Column(i, role, 0, path) for i, (role, path) in enumerate(zip(roles, paths, strict=True))]
+    assert [[c.index for c in g] for g in code_column_groups(columns)] == [[0, 1], [3, 4]]
+    codes = CodeResolver(2026, "economic_department").resolve([["301", "01"], ["501", "01"]], ["基本工资", "工资奖金津补贴"])
+    assert (codes.by_system["economic_department"].code, codes.by_system["economic_government"].code) == (
+        "30101", "50101")
+
+
+def _doc(items: list[LineItem], facts: list[Fact] | None = None, three: ThreePublic | None = None) -> Document:
+    meta = DocumentMeta(sha256="0" * 64, source="x.pdf", page_count=1, parser_version="t", fiscal_year=2026)
+    return Document(meta=meta, line_items=items, facts=facts or [], three_public=three or ThreePublic())
+
+
+def _row(kind: str, row: int, label: str, cells: dict[tuple[str, ...], tuple[str, str | None]]) -> list[LineItem]:
+    return [LineItem(kind, 0, row, 1, label, list(path), Decimal(v) * 10000, v, "万元", measure=m,
+                     functional_code=None if label == "合计" else "2080505", is_total=label == "合计")
+            for path, (v, m) in cells.items()]
+
+
+@pytest.mark.parametrize(("cells", "failed"), [
+    # 总计 = 基本支出 + 项目支出 + 事业单位经营支出: the column no measure names is a part too
+    ({("合计",): ("10.00", "total"), ("基本支出",): ("5.00", "basic.total"), ("项目支出",): ("3.00", "project.total"),
+      ("事业单位经营支出",): ("2.00", None)}, 0),
+    ({("合计",): ("10.00", "total"), ("基本支出",): ("5.00", "basic.total"), ("项目支出",): ("3.00", "project.total"),
+      ("事业单位经营支出",): ("1.00", None)}, 1),
+    # a heading's 小计 stands for its columns, which are not counted again
+    ({("合计",): ("10.00", "total"), ("财政拨款收入", "小计"): ("8.00", "income.general_budget"),
+      ("财政拨款收入", "一般公共预算收入"): ("6.00", "income.general_budget"),
+      ("财政拨款收入", "政府性基金预算收入"): ("2.00", "income.fund_budget"), ("其他收入",): ("2.00", "income.other")}, 0),
+    ({("合计",): ("10.00", "total"), ("财政拨款收入", "小计"): ("8.00", "income.general_budget"),
+      ("财政拨款收入", "一般公共预算收入"): ("5.00", "income.general_budget"),
+      ("财政拨款收入", "政府性基金预算收入"): ("2.00", "income.fund_budget"), ("其他收入",): ("2.00", "income.other")}, 1),
+])
+def test_row_identities_take_every_part_the_header_puts_under_the_whole(
+    cells: dict[tuple[str, ...], tuple[str, str | None]], failed: int
+) -> None:
+    checks = row_totals(_doc(_row("department_expenditure", 0, "行政运行", cells)))
+    assert sum(c.status == "fail" for c in checks) == failed
+    assert checks
+
+
+@pytest.mark.parametrize(("printed", "failed"), [("4.10", 0), ("0.00041", 1)])
+def test_unit_scale_reports_a_table_10000_times_off_the_narrative(printed: str, failed: int) -> None:
+    fact = Fact(key="three_public.total", label="三公", value=Decimal("41000"), unit="yuan", page=2,
+                sentence="三公经费4.10万元", value_source="4.10万元")
+    doc = _doc([], [fact], ThreePublic(total=Decimal(printed) * 10000, page=5))
+    checks = unit_scale(doc)
+    assert [c.status for c in checks].count("fail") == failed
+    assert checks
+
+
+@pytest.mark.parametrize(("line", "department"), [
+    ("部门：北京市信访局金额", "北京市信访局"),
+    ("编制单位：北京市信访局 金额单位：万元", "北京市信访局"),
+    ("部门：某区财政局 决算数（万元）", "某区财政局"),
+    ("部门名称：某市金额管理中心", "某市金额管理中心"),
+])
+def test_a_column_word_on_the_department_line_is_not_its_name(line: str, department: str) -> None:
+    from extractors.metadata import _DEPARTMENT_LABEL
+
+    found = _DEPARTMENT_LABEL.match(line)
+    assert found is not None and found.group(1).strip() == department
+
+
+@pytest.mark.parametrize(("rows", "closed"), [
+    ([["合计", "9.00"], ["行政运行", "9.00"]], False),  # 合计 above the items: more may follow overleaf
+    ([["行政运行", "9.00"], ["合计", "9.00"]], True),  # 合计 under the items closes the table
+    ([["一般公共预算拨款收入", "9.00", "一般公共服务支出", "9.00"], ["本年收入合计", "9.00", "本年支出合计", "9.00"]], False),
+    ([["上年结转", None, "结转下年", None], ["收入总计", "9.00", "支出总计", "9.00"]], True),
+])
+def test_a_table_closed_by_its_grand_total_is_not_continued(rows: list[list[str | None]], closed: bool) -> None:
+    from extractors.tables import _closed
+    from schemas.records import SourceTable
+
+    table = SourceTable(kind="overview", title="收支总表", unit="万元", pages=[1], header=[], rows=rows)
+    assert _closed(table) is closed
+
+
+def test_a_whole_code_printed_in_a_later_code_cell_is_kept_whole() -> None:
+    resolver = CodeResolver(2023, "functional")
+    resolver.resolve([["20602", "", ""]], ["基础研究"])
+    assert resolver.resolve([["", "", "2060201"]], ["机构运行"]).by_system["functional"].code == "2060201"
