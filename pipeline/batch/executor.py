@@ -57,6 +57,10 @@ def parse_guarded(parse_fn: ParseFn, paths: Sequence[str]) -> Parsed:
         return Parsed(None, "error", f"{type(exc).__name__}: {exc}")
 
 
+class ExecutorUnavailable(RuntimeError):
+    """The executor cannot start, e.g. its cluster's scheduler cannot be reached."""
+
+
 class Executor(Protocol):
     """Runs parses somewhere and hands back every task's result as it finishes."""
 
