@@ -35,8 +35,11 @@ def write_inputs(folder: Path, count: int, word: str = "ok") -> list[Path]:
 
 
 def fake_parse(paths: Sequence[str]) -> Document:
-    """A small document derived from the file's bytes, or the misbehaviour it asks for."""
+    """A small document derived from the file's bytes, or the misbehaviour it asks for.
+    Each call is first noted in `parsed.log` beside the file."""
     path = paths[0]
+    with open(Path(path).parent / "parsed.log", "a", encoding="utf-8") as log:
+        log.write(f"{path}\n")
     data = Path(path).read_bytes()
     word = data.split(b"\n", 1)[0].decode() if data else "empty"
     if word == "empty":

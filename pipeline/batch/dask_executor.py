@@ -24,7 +24,6 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from distributed import Client, Future, KilledWorker, LocalCluster, wait
 
@@ -82,7 +81,7 @@ class DaskExecutor:
         except OSError as exc:
             raise ExecutorUnavailable(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from exc
         with client:
-            client.wait_for_workers(1)
+            client.wait_for_workers(1)  # a scheduler started before its workers: wait for them
             yield client
 
     def results(
@@ -101,15 +100,13 @@ class DaskExecutor:
                     future = client.submit(parse_guarded, parse_fn, paths, key=name, pure=False)
                     running[future] = (key, time.monotonic())
                 deadline = min(started for _, started in running.values()) + timeout
-                done: Any = ()
+                finished: set[Future] = set()
                 try:
-                    done, _ = wait(
-                        list(running), timeout=max(0.01, deadline - time.monotonic()),
-                        return_when="FIRST_COMPLETED",
-                    )  # fmt: skip
-                except TimeoutError:
+                    left = max(0.01, deadline - time.monotonic())
+                    finished = wait(list(running), timeout=left, return_when="FIRST_COMPLETED").done
+                except TimeoutError:  # the oldest task overran: failed below
                     pass
-                for future in done:
+                for future in finished:
                     key, _ = running.pop(future)
                     parsed = _outcome(future)
                     future.release()  # the worker may drop the document now
