@@ -11,8 +11,8 @@ Failures come back as the process pool's reasons. A worker that dies (killed,
 out of memory) has its task run again elsewhere by the scheduler; a task that
 keeps killing workers (more than `distributed.scheduler.allowed-failures`
 times, default 3) is `worker_died`. Dask cannot stop a running task, so a
-task running longer than `timeout` seconds (counted from when it was handed
-out) is `timeout`: it is cancelled and its worker restarted by its nanny.
+task a worker has run for longer than `timeout` seconds is `timeout`: it is
+cancelled and its worker restarted by its nanny.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic
 
 from distributed import Client, Future, KilledWorker, LocalCluster, wait
 
@@ -49,12 +51,16 @@ def _outcome(future: Future) -> Parsed:
         return Parsed(None, "error", f"{type(exc).__name__}: {exc}")
 
 
-def _stop(client: Client, future: Future) -> None:
-    """Cancel a task that overran and restart the worker still running it."""
-    running_on = [worker for worker, keys in client.processing().items() if future.key in keys]
-    client.cancel(future)
-    if running_on:  # a worker without a nanny cannot be restarted: its thread stays busy
-        client.restart_workers(running_on, raise_for_error=False)
+@dataclass
+class _Running(Generic[K]):
+    key: K
+    worker: str | None = None
+    """The worker the scheduler has given the task to, None while it waits for one."""
+    since: float = 0.0
+
+
+POLL = 1.0
+"""Seconds between looks at which worker runs what, for the timeout clocks."""
 
 
 class DaskExecutor:
@@ -90,7 +96,7 @@ class DaskExecutor:
         queue = deque((key, list(paths)) for key, paths in tasks)
         if not queue:
             return
-        running: dict[Future, tuple[K, float]] = {}
+        running: dict[Future, _Running[K]] = {}
         with self.client() as client:
             while queue or running:
                 capacity = max(1, sum(client.nthreads().values()))
@@ -98,22 +104,39 @@ class DaskExecutor:
                     key, paths = queue.popleft()
                     name = f"yusuan-parse-{Path(paths[0]).name}-{uuid.uuid4().hex[:12]}"
                     future = client.submit(parse_guarded, parse_fn, paths, key=name, pure=False)
-                    running[future] = (key, time.monotonic())
-                deadline = min(started for _, started in running.values()) + timeout
+                    running[future] = _Running(key)
                 finished: set[Future] = set()
                 try:
-                    left = max(0.01, deadline - time.monotonic())
-                    finished = wait(list(running), timeout=left, return_when="FIRST_COMPLETED").done
-                except TimeoutError:  # the oldest task overran: failed below
+                    finished = wait(list(running), timeout=POLL, return_when="FIRST_COMPLETED").done
+                except TimeoutError:
                     pass
                 for future in finished:
-                    key, _ = running.pop(future)
+                    key = running.pop(future).key
                     parsed = _outcome(future)
                     future.release()  # the worker may drop the document now
                     yield key, parsed
-                now = time.monotonic()
-                for future, (key, started) in list(running.items()):
-                    if now - started >= timeout:
-                        del running[future]
-                        _stop(client, future)
-                        yield key, timed_out(timeout)
+                yield from self._time_out(client, running, timeout)
+
+    @staticmethod
+    def _time_out(
+        client: Client, running: dict[Future, _Running[K]], timeout: float
+    ) -> Iterator[tuple[K, Parsed]]:
+        """Fail the tasks a worker has run for `timeout` seconds: cancel them and restart their
+        workers (a worker without a nanny cannot be restarted: its thread stays busy). A task's
+        clock starts when a worker takes it, and again when it is moved to another worker."""
+        now = time.monotonic()
+        placed = {key: worker for worker, keys in client.processing().items() for key in keys}
+        overran: dict[Future, _Running[K]] = {}
+        for future, task in running.items():
+            worker = placed.get(future.key)
+            if worker != task.worker:
+                task.worker, task.since = worker, now
+            elif worker is not None and now - task.since >= timeout:
+                overran[future] = task
+        for future, task in overran.items():
+            del running[future]
+            client.cancel(future)
+            yield task.key, timed_out(timeout)
+        hung = {task.worker for task in overran.values() if task.worker is not None}
+        if hung:
+            client.restart_workers(list(hung), raise_for_error=False)
