@@ -5,10 +5,11 @@
 Times, on the same files: pdfplumber `extract_text` + `extract_tables` per
 page (the floor the pipeline builds on), pypdfium2 text extraction, and
 `pipeline.batch.ingest.ingest` into a fresh SQLite file serially and with 2 jobs
-(parsing, normalizing, checking and the database writes). Then samples the
-resident memory while the longest document is parsed alone, and ingests the
-corpus repeated to `--memory-docs` byte-distinct documents, sampling the
-memory of the ingest process and its workers as it goes.
+(parsing, normalizing, checking and the database writes), then on a Dask
+LocalCluster of 2 workers beside them. Then samples the resident memory
+while the longest document is parsed alone, and ingests the corpus repeated
+to `--memory-docs` byte-distinct documents, sampling the memory of the
+ingest process and its workers as it goes.
 Not a test: it takes minutes. Figures go in the README.
 """
 
@@ -32,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.api import parse  # noqa: E402
+from pipeline.batch.dask_executor import DaskExecutor  # noqa: E402
 from pipeline.batch.ingest import ingest  # noqa: E402
 from schemas.errors import RejectedInput  # noqa: E402
 
@@ -78,6 +80,14 @@ def full_ingest(files: list[Path], jobs: int, workdir: Path) -> None:
     report = ingest(files, f"sqlite:///{workdir / f'bench-{jobs}.db'}", jobs=jobs, progress=False)
     if report.failed:
         raise SystemExit(f"ingest failed: {report.failed}")
+
+
+def dask_ingest(files: list[Path], workers: int, workdir: Path) -> None:
+    """The same batch on a Dask LocalCluster of `workers` processes (cluster start-up included)."""
+    executor = DaskExecutor(workers=workers)
+    report = ingest(files, f"sqlite:///{workdir / 'bench-dask.db'}", progress=False, executor=executor)
+    if report.failed:
+        raise SystemExit(f"dask ingest failed: {report.failed}")
 
 
 def repeated_corpus(files: list[Path], count: int, folder: Path) -> list[Path]:
@@ -180,6 +190,10 @@ def main() -> None:
             print(f"{name:42} {seconds:9.1f} {pages / seconds:9.1f} {seconds / pages:8.3f}")
         print(f"\nfull pipeline per page / bare pdfplumber: {serial / base:.2f}x (targets <= 1.5x storage, <= 1.2x corpus)")
         print(f"speed-up with 2 jobs: {serial / parallel:.2f}x (targets >= 1.7x storage, >= 1.8x corpus)")
+        on_dask = timed(lambda: dask_ingest(batch, 2, workdir), 1)
+        name = "yusuan ingest --executor dask --workers 2"
+        print(f"{name:42} {on_dask:9.1f} {pages / on_dask:9.1f} {on_dask / pages:8.3f}")
+        print(f"Dask LocalCluster (2 workers) time / process pool (2 jobs): {on_dask / parallel:.2f}x")
         largest_document_memory(entries)
         if args.memory_docs:
             samples = memory_run(files, args.memory_docs, 2, workdir)

@@ -3,6 +3,7 @@
 They run inside the ingest worker processes, so they live in a module the
 workers can import by name. A fake input file holds one word saying what the
 parse should do: `ok` (the default), `reject`, `boom`, `crash`, `hang` or `slow`.
+`slow_parse` is the real parse, late on purpose.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from extractors.pdf_open import disclosure_sha256
+from pipeline.api import parse
 from schemas.errors import Reason, RejectedInput
 from schemas.records import Check, Document, DocumentMeta, LineItem, SourceTable
 from schemas.version import PARSER_VERSION
@@ -33,8 +35,11 @@ def write_inputs(folder: Path, count: int, word: str = "ok") -> list[Path]:
 
 
 def fake_parse(paths: Sequence[str]) -> Document:
-    """A small document derived from the file's bytes, or the misbehaviour it asks for."""
+    """A small document derived from the file's bytes, or the misbehaviour it asks for.
+    Each call is first noted in `parsed.log` beside the file."""
     path = paths[0]
+    with open(Path(path).parent / "parsed.log", "a", encoding="utf-8") as log:
+        log.write(f"{path}\n")
     data = Path(path).read_bytes()
     word = data.split(b"\n", 1)[0].decode() if data else "empty"
     if word == "empty":
@@ -75,3 +80,13 @@ def fake_parse(paths: Sequence[str]) -> Document:
     return Document(
         meta=meta, tables=[table], line_items=items, checks=[Check(rule="r", status="pass", detail="ok")]
     )
+
+
+def slow_parse(paths: Sequence[str]) -> Document:
+    """`pipeline.api.parse`, after leaving a file named for its process id in $YUSUAN_STARTED_DIR
+    and sleeping $YUSUAN_PARSE_DELAY seconds: a window for a test to kill the worker running it."""
+    started = os.environ.get("YUSUAN_STARTED_DIR")
+    if started:
+        Path(started, str(os.getpid())).touch()
+    time.sleep(float(os.environ.get("YUSUAN_PARSE_DELAY", "0")))
+    return parse(paths)

@@ -81,6 +81,16 @@ def test_a_dying_worker_fails_only_its_own_file(tmp_path: Path, db_url: str) -> 
     assert [(Path(f.paths[0]).parent.name, f.reason) for f in report.failed] == [("b", "worker_died")]
 
 
+def test_a_dying_worker_makes_no_other_file_parse_twice(tmp_path: Path, db_url: str) -> None:
+    write_inputs(tmp_path / "in", 4, "slow")
+    write_inputs(tmp_path / "in" / "b", 1, "crash")
+    report = ingest([tmp_path / "in"], db_url, jobs=2, progress=False, parse_fn=fake_parse)
+    assert (len(report.loaded), [f.reason for f in report.failed]) == (4, ["worker_died"])
+    parsed = (tmp_path / "in" / "parsed.log").read_text().splitlines()
+    assert sorted(parsed) == sorted(str(p) for p in (tmp_path / "in").glob("*.pdf"))
+    assert (tmp_path / "in" / "b" / "parsed.log").read_text().count("\n") == 1
+
+
 def test_a_hanging_worker_times_out(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'y.db'}"
     write_inputs(tmp_path / "in" / "a", 3)

@@ -1,8 +1,8 @@
 """Batch ingest: files, folders and globs in; whole documents in the database out.
 
 The parent process hashes each disclosure and skips what is already loaded,
-worker processes parse the rest (`pipeline.batch.pool`), and the parent
-writes each document in its own transaction as its parse arrives. Killing
+an executor parses the rest (`pipeline.batch.executor`: worker processes of
+`pipeline.batch.pool`, or a Dask cluster), and the parent writes each document in its own transaction as its parse arrives. Killing
 the batch therefore leaves only whole documents, and running it again
 finishes the rest. Every attempt, good or bad, is a row in `ingest_runs`.
 """
@@ -27,8 +27,9 @@ from db.engine import DEFAULT_URL, open_engine
 from db.loader import is_newer, load, retire
 from db.models import DocumentRow, IngestRunRow
 from extractors.pdf_open import combined_sha256, file_sha256
+from pipeline.batch.executor import Executor, Parsed, ParseFn
 from pipeline.batch.grouping import Grouping, plan_groups
-from pipeline.batch.pool import Parsed, ParseFn, parse_in_pool
+from pipeline.batch.pool import ProcessPool
 from schemas.version import PARSER_VERSION
 
 DEFAULT_TIMEOUT = 600.0
@@ -186,17 +187,22 @@ def ingest(
     progress: bool = True,
     parse_fn: ParseFn | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    executor: Executor | None = None,
 ) -> RunReport:
     """Parse and load every disclosure under `paths` into the database at `db_url`.
 
-    `jobs` worker processes parse in parallel (default: all cores). `parse_fn`
-    replaces `pipeline.api.parse`; it must be importable by name (a module-level
+    `executor` runs the parses (default: a `ProcessPool` of `jobs` worker
+    processes, all cores when `jobs` is None; or a
+    `pipeline.batch.dask_executor.DaskExecutor`). `parse_fn` replaces
+    `pipeline.api.parse`; it must be importable by name (a module-level
     function) because it runs in the workers.
     """
     if parse_fn is None:
         from pipeline.api import parse
 
         parse_fn = parse
+    if executor is None:
+        executor = ProcessPool(jobs or os.cpu_count() or 1)
     files, missing = expand_paths(paths)
     engine = open_engine(db_url)
     batch = _Batch(engine, force)
@@ -222,7 +228,7 @@ def ingest(
                 bar.update()
             else:
                 todo.append((attempt, names))
-        for attempt, parsed in parse_in_pool(todo, parse_fn, jobs or os.cpu_count() or 1, timeout):
+        for attempt, parsed in executor.results(todo, parse_fn, timeout):
             batch.store(attempt, parsed)
             bar.update()
     finally:

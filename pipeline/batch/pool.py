@@ -1,13 +1,12 @@
-"""Parse disclosures in worker processes, surviving workers that hang or die.
+"""Parse disclosures in worker processes of our own, surviving workers that hang or die.
 
-The ingest runner hands over (key, paths) tasks and gets (key, Parsed) back
-as parses finish. A parse that raises comes back as a reason, never as an
-exception, so one bad file cannot stop a batch. A worker that dies takes the
-whole pool down with it (`BrokenProcessPool`) and nobody knows which task
-killed it: the tasks that were running are run again one at a time, and the
-one that kills a pool running it alone is reported as `worker_died`. A parse
-running longer than `timeout` seconds is reported as `timeout` and its pool
-is killed; the tasks running beside it are queued again.
+Each worker takes one task at a time over its own pipe, so the parent always
+knows which task a worker is running: a worker that dies fails exactly that
+task (`worker_died`), and a parse running longer than `timeout` seconds has
+its worker killed and is reported as `timeout`. A fresh worker takes the dead
+one's place; the others go on undisturbed, so no task is run twice. Built on
+`multiprocessing.Process` and `Pipe` only: a `ProcessPoolExecutor` cannot
+kill one hung worker without reaching into its private state.
 """
 
 from __future__ import annotations
@@ -15,156 +14,130 @@ from __future__ import annotations
 import multiprocessing
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.context import ForkServerContext, SpawnContext
+from multiprocessing.process import BaseProcess
+from typing import Any
 
-from schemas.errors import RejectedInput
-from schemas.records import Document
-
-K = TypeVar("K")
-ParseFn = Callable[[Sequence[str]], Document]
+from pipeline.batch.executor import K, Parsed, ParseFn, parse_guarded, timed_out, worker_died
 
 
-@dataclass(frozen=True)
-class Parsed:
-    """A parse result: the document, or why there is none."""
-
-    document: Document | None
-    reason: str | None = None
-    detail: str | None = None
-
-
-def parse_guarded(parse_fn: ParseFn, paths: Sequence[str]) -> Parsed:
-    """Run in a worker: turn every exception into a reason the parent can record."""
-    try:
-        return Parsed(parse_fn(paths))
-    except RejectedInput as exc:
-        where = f"{exc.path}: " if len(paths) > 1 else ""
-        return Parsed(None, exc.reason.value, where + exc.detail)
-    except Exception as exc:  # any bug in any stage: record it and go on with the batch
-        return Parsed(None, "error", f"{type(exc).__name__}: {exc}")
+def _serve(conn: Connection, parse_fn: ParseFn) -> None:
+    """A worker's life: parse each list of paths it is sent until its parent hangs up."""
+    while True:
+        try:
+            paths = conn.recv()
+        except EOFError:  # the parent closed the pipe, or died
+            return
+        parsed = parse_guarded(parse_fn, paths)
+        try:
+            conn.send(parsed)
+        except OSError:  # the parent is gone
+            return
+        except Exception as exc:  # a document that cannot be pickled back
+            conn.send(Parsed(None, "error", f"{type(exc).__name__}: {exc}"))
 
 
 @dataclass
-class _Task(Generic[K]):
-    key: K
-    paths: list[str]
-    alone: bool = False
-    """Run with no other task beside it, to find out whether it kills its worker."""
-    started: float = field(default=0.0)
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    task: Any = None
+    """The key of the task it is running, if any."""
+    started: float = 0.0
 
 
-def _new_pool(workers: int) -> ProcessPoolExecutor:
+def _context() -> ForkServerContext | SpawnContext:
     # forkserver: workers start from a clean process, not a fork of the parent
     # holding database connections; spawn where forkserver is unavailable.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
 
 
-def _outcome(future: Future[Parsed]) -> Parsed | None:
-    """The future's `Parsed`, or None when its pool broke under it."""
-    try:
-        return future.result()
-    except (BrokenProcessPool, CancelledError):
-        return None
-    except Exception as exc:  # e.g. a result that cannot be pickled back
-        return Parsed(None, "error", f"{type(exc).__name__}: {exc}")
+def _start(context: ForkServerContext | SpawnContext, parse_fn: ParseFn) -> _Worker:
+    parent_end, child_end = context.Pipe()
+    process = context.Process(target=_serve, args=(child_end, parse_fn), name="yusuan-parse")
+    process.start()
+    child_end.close()
+    return _Worker(process, parent_end)
 
 
-def _kill(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool whose worker hangs: the executor has no public way to kill one."""
-    for process in list(getattr(pool, "_processes", {}).values()):
-        process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
+def _retire(worker: _Worker, kill: bool) -> None:
+    """Stop a worker: an idle one exits when its pipe closes, a busy or hung one is killed."""
+    worker.conn.close()
+    if kill:
+        worker.process.kill()
+    worker.process.join(timeout=5)
+    if worker.process.is_alive():
+        worker.process.kill()
+        worker.process.join()
 
 
-class _Runner(Generic[K]):
-    def __init__(
-        self, tasks: Iterable[tuple[K, Sequence[str]]], parse_fn: ParseFn, workers: int, timeout: float
-    ):
-        self.queue: deque[_Task[K]] = deque(_Task(key, list(paths)) for key, paths in tasks)
-        self.running: dict[Future[Parsed], _Task[K]] = {}
-        self.parse_fn, self.workers, self.timeout = parse_fn, max(1, workers), timeout
-        self.pool = _new_pool(self.workers)
-
-    def results(self) -> Iterator[tuple[K, Parsed]]:
+def _outcome(worker: _Worker, timeout: float) -> tuple[Parsed, bool] | None:
+    """The worker's result and whether the worker can be reused, or None while it is still parsing."""
+    alive = worker.process.is_alive()
+    if worker.conn.poll():
         try:
-            while self.queue or self.running:
-                self._fill()
-                done, _ = wait(self.running, timeout=self._time_left(), return_when=FIRST_COMPLETED)
-                if not done:
-                    yield from self._time_out()
-                    continue
-                broken: list[_Task[K]] = []
-                for future in done:
-                    task = self.running.pop(future)
-                    parsed = _outcome(future)
-                    if parsed is None:
-                        broken.append(task)
+            return worker.conn.recv(), alive
+        except EOFError:
+            pass
+        except Exception as exc:  # a result that cannot be unpickled here
+            return Parsed(None, "error", f"{type(exc).__name__}: {exc}"), alive
+    if not worker.process.is_alive():
+        return worker_died(f"crash or out of memory; exit code {worker.process.exitcode}"), False
+    if time.monotonic() - worker.started >= timeout:
+        return timed_out(timeout), False
+    return None
+
+
+class ProcessPool:
+    """`workers` parsing processes on this machine, started as needed, replaced when one dies or hangs."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+
+    def results(
+        self, tasks: Iterable[tuple[K, Sequence[str]]], parse_fn: ParseFn, timeout: float
+    ) -> Iterator[tuple[K, Parsed]]:
+        queue = deque((key, list(paths)) for key, paths in tasks)
+        context = _context()
+        idle: list[_Worker] = []
+        busy: list[_Worker] = []
+        try:
+            while queue or busy:
+                while queue and len(busy) < self.workers:
+                    worker = idle.pop() if idle else _start(context, parse_fn)
+                    key, paths = queue.popleft()
+                    try:
+                        worker.conn.send(paths)
+                    except OSError:  # it died while idle: replace it
+                        _retire(worker, kill=True)
+                        queue.appendleft((key, paths))
+                        continue
+                    worker.task, worker.started = key, time.monotonic()
+                    busy.append(worker)
+                deadline = min(w.started for w in busy) + timeout
+                wait(
+                    [w.conn for w in busy] + [w.process.sentinel for w in busy],
+                    timeout=max(0.0, deadline - time.monotonic()),
+                )
+                for worker in list(busy):
+                    outcome = _outcome(worker, timeout)
+                    if outcome is None:
+                        continue
+                    parsed, reusable = outcome
+                    busy.remove(worker)
+                    key, worker.task = worker.task, None
+                    if reusable:
+                        idle.append(worker)
                     else:
-                        yield task.key, parsed
-                if broken:
-                    yield from self._recover(broken)
+                        _retire(worker, kill=True)
+                    yield key, parsed
         finally:
-            _kill(self.pool)
-
-    def _fill(self) -> None:
-        while self.queue and len(self.running) < self.workers:
-            task = self.queue[0]
-            if any(t.alone for t in self.running.values()) or (task.alone and self.running):
-                return
-            try:
-                future = self.pool.submit(parse_guarded, self.parse_fn, task.paths)
-            except BrokenProcessPool:  # a worker died since the last look: start afresh
-                _kill(self.pool)
-                self.pool = _new_pool(self.workers)
-                continue
-            self.queue.popleft()
-            task.started = time.monotonic()
-            self.running[future] = task
-
-    def _time_left(self) -> float:
-        oldest = min(task.started for task in self.running.values())
-        return max(0.0, oldest + self.timeout - time.monotonic())
-
-    def _time_out(self) -> Iterator[tuple[K, Parsed]]:
-        """A parse overran: kill the pool, fail it, run the tasks beside it again."""
-        now = time.monotonic()
-        _kill(self.pool)
-        for task in self.running.values():
-            if now - task.started >= self.timeout:
-                yield task.key, Parsed(None, "timeout", f"parsing took longer than {self.timeout:g} s")
-            else:
-                self.queue.appendleft(task)
-        self.running.clear()
-        self.pool = _new_pool(self.workers)
-
-    def _recover(self, broken: list[_Task[K]]) -> Iterator[tuple[K, Parsed]]:
-        """The pool broke: finish what finished, then find the task that broke it."""
-        for future, task in self.running.items():
-            parsed = _outcome(future)  # a broken pool resolves every running future at once
-            if parsed is None:
-                broken.append(task)
-            else:
-                yield task.key, parsed
-        self.running.clear()
-        if len(broken) == 1:
-            task = broken[0]
-            yield task.key, Parsed(None, "worker_died", "the parsing process died (crash or out of memory)")
-        else:
-            for task in broken:
-                task.alone = True
-                self.queue.appendleft(task)
-        _kill(self.pool)
-        self.pool = _new_pool(self.workers)
-
-
-def parse_in_pool(
-    tasks: Iterable[tuple[K, Sequence[str]]], parse_fn: ParseFn, workers: int, timeout: float
-) -> Iterator[tuple[K, Parsed]]:
-    """Yield (key, Parsed) for every task as its parse finishes, in no fixed order."""
-    return _Runner(tasks, parse_fn, workers, timeout).results()
+            for worker in idle:
+                _retire(worker, kill=False)
+            for worker in busy:
+                _retire(worker, kill=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from pipeline.batch.executor import Executor, ExecutorUnavailable
 from pipeline.batch.ingest import DEFAULT_TIMEOUT, RunReport
 from pipeline.batch.ingest import ingest as run_ingest
 from pipeline.commands.options import db_option
@@ -15,6 +16,23 @@ def summary_lines(report: RunReport) -> list[str]:
     lines += [f"grouped: {merge}" for merge in report.grouped]
     lines += [f"not grouped: {note}" for note in report.ungrouped]
     return lines
+
+
+def chosen_executor(
+    executor: str, jobs: int | None, scheduler: str | None, workers: int | None
+) -> Executor | None:
+    """The executor the options name; None for the default process pool of `--jobs`."""
+    if executor == "pool":
+        if scheduler or workers:
+            raise click.UsageError("--scheduler and --workers go with --executor dask; the pool takes --jobs")
+        return None
+    if jobs:
+        raise click.UsageError("--jobs sizes the process pool; with --executor dask use --workers")
+    if scheduler and workers:
+        raise click.UsageError("--workers sizes a local cluster; a --scheduler has its own workers")
+    from pipeline.batch.dask_executor import DaskExecutor  # imports distributed: only when asked for
+
+    return DaskExecutor(scheduler, workers)
 
 
 @click.command()
@@ -29,16 +47,36 @@ def summary_lines(report: RunReport) -> list[str]:
     "--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
     help="Seconds one disclosure may take to parse before it is failed.",
 )  # fmt: skip
+@click.option(
+    "--executor", type=click.Choice(["pool", "dask"]), default="pool", show_default=True,
+    help="What runs the parses: worker processes on this machine, or a Dask cluster.",
+)  # fmt: skip
+@click.option(
+    "--scheduler", metavar="ADDRESS", default=None,
+    help="Dask scheduler to use (tcp://host:8786) [default: a local cluster].",
+)  # fmt: skip
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None,
+    help="Worker processes of the local Dask cluster [default: all cores].",
+)  # fmt: skip
 def ingest(
-    paths: tuple[str, ...], db_url: str, jobs: int | None, force: bool, no_progress: bool, timeout: float
-) -> None:
+    paths: tuple[str, ...], db_url: str, jobs: int | None, force: bool, no_progress: bool, timeout: float,
+    executor: str, scheduler: str | None, workers: int | None,
+) -> None:  # fmt: skip
     """Load PDFs (files, folders searched recursively, globs) into the database.
 
     Each disclosure is written in its own transaction; files already loaded
     (same sha256, same parser version) are skipped, so an interrupted batch
     can simply be run again. Exits 1 when any file failed.
     """
-    report = run_ingest(paths, db_url, jobs=jobs, force=force, progress=not no_progress, timeout=timeout)
+    runner = chosen_executor(executor, jobs, scheduler, workers)
+    try:
+        report = run_ingest(
+            paths, db_url, jobs=jobs, force=force, progress=not no_progress, timeout=timeout, executor=runner
+        )
+    except ExecutorUnavailable as exc:
+        click.echo(f"yusuan: {exc}", err=True)
+        raise SystemExit(2) from None
     click.echo("\n".join(summary_lines(report)))
     if not report.ok:
         raise SystemExit(1)
