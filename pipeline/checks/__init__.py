@@ -12,6 +12,7 @@ from pipeline.checks import (
     codes,
     contents,
     cross_table,
+    execution,
     narrative,
     placeholders,
     rows,
@@ -26,7 +27,7 @@ RULES = (rows.row_totals, sums.column_totals, sums.hierarchy_sums, cross_table.c
          narrative.projects_add_up,
          codes.unknown_codes, contents.contents_agree, contents.listed_tables_read,
          years.headings_name_the_year, years.assets_dated_in_the_year, placeholders.no_placeholders,
-         statements.comparisons_fit_their_figures)
+         statements.comparisons_fit_their_figures, execution.execution_figures)
 
 
 def run_checks(document: Document) -> list[Check]:

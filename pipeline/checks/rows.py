@@ -19,6 +19,8 @@ IDENTITIES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("total", (*_BASIC_PARTS, "project.total"), "basic.total"),
     ("total", _INCOME_PARTS, "basic.total"),
 )
+# A final account's budget columns (年初预算数, 调整预算数) answer to the same identities.
+_MONEY_PREFIXES = ("", "budget.", "adjusted.")
 
 
 def _column_of(side: Side, measure: str) -> str | None:
@@ -48,10 +50,10 @@ def row_totals(document: Document) -> list[Check]:
     for side in sides(document.line_items):
         failures, compared = [], 0
         for row in side.rows:
-            for whole, parts, unless in IDENTITIES:
-                if unless and _column_of(side, unless):
+            for (whole, parts, unless), prefix in ((i, p) for p in _MONEY_PREFIXES for i in IDENTITIES):
+                if unless and _column_of(side, prefix + unless):
                     continue
-                ran, failure = _check_row(side, row, whole, parts)
+                ran, failure = _check_row(side, row, prefix + whole, tuple(prefix + p for p in parts))
                 compared += ran
                 if failure:
                     failures.append(failure)
