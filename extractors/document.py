@@ -69,7 +69,7 @@ def read_pages(path: str, settings: ExtractSettings, first_number: int = 1) -> l
 def _text_layer_checks(pages: list[PageContent]) -> list[Check]:
     checks = []
     for page in pages:
-        if not page.char_count:
+        if not page.char_count and page.image_count:  # ruling lines alone (an overflow page) are no scan
             checks.append(Check("text_layer", "fail", f"page {page.number} has no text layer (image only)", page.number))
         elif page.cid:
             checks.append(Check("text_layer", "fail", f"page {page.number} has glyphs without Unicode mapping (cid)", page.number))
