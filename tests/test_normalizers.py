@@ -307,8 +307,8 @@ def test_a_final_accounts_narrative_figures(sentences: list[str], expected: dict
 ])
 def test_execution_rates_and_differences_fit_their_figures(text: str, failed: list[str] | None) -> None:
     from pipeline.checks.execution import execution_figures
-    from schemas.records import Document, DocumentMeta, Section
     from pipeline.normalize.facts import sections_to_facts
+    from schemas.records import Document, DocumentMeta, Section
 
     meta = DocumentMeta("0" * 64, "x.pdf", 30, "0", fiscal_year=2024, doc_kind="final_accounts")
     document = Document(meta, facts=sections_to_facts([Section("说明", 2, 21, text)], 2024, final=True))
