@@ -147,7 +147,7 @@ def test_every_corpus_budget_parses_clean(corpus: Path, parsed_corpus: Callable[
     assert problems == [], "\n".join(problems)
 
 
-def unclean(files: tuple[str, ...], parsed_corpus: Callable[..., Document]) -> list[str]:
+def unclean(files: tuple[str, ...], parsed_corpus: Callable[..., Document], min_tables: int = 5) -> list[str]:
     """What keeps one disclosure from the corpus standard: too few tables or checks, a table of
     unknown kind, a failed check its PDF does not confirm, or a confirmed one not reported."""
     name = " + ".join(files)
@@ -159,7 +159,7 @@ def unclean(files: tuple[str, ...], parsed_corpus: Callable[..., Document]) -> l
     unknown = [t.pages for t in doc.tables if t.kind == "unknown"]
     failed = Counter((c.rule, c.page) for c in doc.checks if c.status == "fail")
     expected = expected_failures(re.sub(r"-(narrative|tables)$", "", Path(files[0]).stem))
-    if len(doc.tables) < 5 or len(doc.checks) < 5:
+    if len(doc.tables) < min_tables or len(doc.checks) < 5:
         problems.append(f"{name}: only {len(doc.tables)} tables and {len(doc.checks)} checks")
     if unknown:
         problems.append(f"{name}: tables of unknown kind on pages {unknown}")
@@ -312,10 +312,11 @@ def test_a_basic_table_printed_in_three_column_groups_adds_up(
 def test_every_corpus_final_account_parses_clean(corpus: Path, parsed_corpus: Callable[..., Document]) -> None:
     """Every final account, the blank template included, meets the budgets' standard: tables of
     known kinds and no failed check but those its PDF confirms (the template's XX局, the planted
-    rendition's eight problems, Putuo finance's 0.3万元, Xi'an's chart image)."""
+    rendition's eight problems, Putuo finance's 0.3万元, Xi'an's chart image). SWU's final account
+    attaches four tables (its 目录 lists 表1-表4), so four is its least."""
     problems: list[str] = []
     for row in corpus_final_accounts(corpus):
-        problems += unclean((row["file"],), parsed_corpus)
+        problems += unclean((row["file"],), parsed_corpus, min_tables=4)
     assert problems == [], "\n".join(problems)
 
 
