@@ -96,6 +96,6 @@ def extract(paths: list[str], settings: ExtractSettings) -> Extraction:
         sections=lines_to_sections(narrative),
         tables=tables,
         listed_tables=listed_tables(pages),
-        pages_without_text=[p.number for p in pages if not p.char_count],
+        pages_without_text=[p.number for p in pages if not p.char_count and p.image_count],  # ruling lines alone are no scan
         pages_with_unmapped_glyphs=[p.number for p in pages if p.char_count and p.cid],
     )

@@ -47,6 +47,7 @@ class PageContent:
     lines: list[TextLine] = field(default_factory=list)
     tables: list[RawTable] = field(default_factory=list)
     char_count: int = 0
+    image_count: int = 0  # a page with neither text nor image is blank, not scanned
     cid: bool = False
 
 
@@ -219,6 +220,7 @@ def read_page(
     content = PageContent(number=number, width=float(page.width), height=float(page.height), file_page=page.page_number)
     content.char_count = len(page.chars)
     if not content.char_count:
+        content.image_count = len(page.images)
         return content
     settings = settings or ExtractSettings()
     content.tables = _ruled_tables(page, number, path, settings.engine)

@@ -62,12 +62,14 @@ def _header_of(grid: RawTable, kind: str) -> tuple[int, list[list[str]], list[li
     return rows, column_paths(grid, rows), [grid.row_texts(r) for r in range(rows)]
 
 
-def _inner_caption(grid: RawTable) -> tuple[Caption, int]:
-    """Title and unit printed inside the grid's frame, above its header."""
+def _inner_caption(grid: RawTable, titled: bool = False) -> tuple[Caption, int]:
+    """Title and unit printed inside the grid's frame, above its header. Below a title
+    printed above the frame (`titled`), a title-like row inside it heads the columns
+    (Putuo's 三公 决算表: 财政拨款“三公”经费 over 合计 | 因公出国（境）费 | …)."""
     texts: list[str] = []
     for r in range(min(grid.n_rows, _MAX_INNER_CAPTION_ROWS)):
         filled = [t for t in grid.row_texts(r) if t]
-        if filled and not all(is_caption_text(t) for t in filled):
+        if filled and not all(is_caption_text(t) and not (titled and kind_of_title(t) != UNKNOWN) for t in filled):
             break
         texts.append(" ".join(filled))
     caption, _ = read_caption(texts)
@@ -251,7 +253,7 @@ def pages_to_tables(pages: list[PageContent]) -> tuple[list[SourceTable], set[in
                 caption.title, caption.unit = pending.title, caption.unit or pending.unit
                 title_page = page.number - 1
             used.update(id(line) for line in caption.used)
-            inner, skip = _inner_caption(grid)
+            inner, skip = _inner_caption(grid, caption.title is not None)
             grid = grid.without_top_rows(skip)
             caption.title = caption.title or inner.title
             caption.unit = caption.unit or inner.unit

@@ -129,3 +129,18 @@ def test_a_page_without_text_layer_is_reported_by_page(tmp_path: Path) -> None:
     document = parse([tmp_path / "mixed.pdf"])
     assert [(c.rule, c.status, c.page) for c in document.checks if c.rule == "text_layer"] == [("text_layer", "fail", 8)]
     assert document.tables[0].kind == "overview", "the text pages are still read"
+
+
+def test_a_blank_page_is_no_scanned_page(tmp_path: Path) -> None:
+    """A page with neither text nor image (Putuo finance 2024's p14 holds one empty table row) is no scan."""
+    import pypdfium2 as pdfium
+
+    from pipeline.api import parse
+
+    merged = pdfium.PdfDocument.new()
+    merged.import_pages(pdfium.PdfDocument(FIXTURES / f"{SEED}.pdf"), [0, 1, 2, 3, 4, 5, 6])
+    merged.new_page(595, 842)
+    merged.save(tmp_path / "blank.pdf")
+    document = parse([tmp_path / "blank.pdf"])
+    assert document.meta.page_count == 8
+    assert [c for c in document.checks if c.rule == "text_layer"] == []

@@ -234,6 +234,106 @@ def test_a_final_accounts_three_public_is_its_spending_not_its_budget() -> None:
 
 
 def test_a_final_account_states_its_spending_against_the_initial_budget() -> None:
+    """Putuo planning 2024 p25: the 年初预算 is the budget of the 决算 figure after it, not a figure of its own."""
     sentence = "“三公”经费财政拨款支出年初预算为 2.85 万元，支出决算为 0.39 万元，完成预算的 13.68%。"
-    assert [f.key for f in sentence_facts(sentence, 25, 2024, final=True)] == []  # 2.85 is no 决算 figure
+    assert [(f.key, f.value) for f in sentence_facts(sentence, 25, 2024, final=True)] == [
+        ("three_public.total.budget", Decimal("28500.00")), ("three_public.total", Decimal("3900.00")),
+        ("three_public.total.execution_rate", Decimal("13.68"))]
     assert [f.key for f in sentence_facts(sentence, 25, 2024)] == ["three_public.total"]
+
+
+@pytest.mark.parametrize(("path", "final", "measure"), [
+    (["年初预算数"], True, "budget.total"),
+    (["年初预算数"], False, None),
+    (["支出", "年初预算数"], True, "budget.total"),
+    (["年初预算数", "基本支出"], True, "budget.basic.total"),
+    (["调整预算数", "项目支出"], True, "adjusted.project.total"),
+    (["决算数", "基本支出"], True, "basic.total"),
+    (["决算数", "合计"], True, "total"),
+    (["财政拨款“三公”经费", "合计", "预算数"], True, "budget.total"),  # Putuo's 三公 决算表: 预算数 | 决算数
+    (["财政拨款“三公”经费", "合计", "决算数"], True, "total"),
+    (["合计", "预算数"], False, "total"),  # a budget's 预算数 is its own money
+    (["一般公共预算财政拨款"], True, "income.general_budget"),
+])
+def test_a_final_accounts_budget_columns_take_the_budget_prefix(path: list[str], final: bool, measure: str | None) -> None:
+    assert measure_of(path, 2024, final) == measure
+
+
+@pytest.mark.parametrize(("sentences", "expected"), [
+    # Putuo planning 2024 p21-22: an item's heading, a 主要用于 sentence, then its figures
+    (["其中：1、社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位基本养老保险缴费支出（项）。",
+      "主要用于：行政事业单位养老保险支出。",
+      "年初预算为452.40万元，支出决算为446.11万元，完成年初预算的98.61%。",
+      "决算数小于预算数的主要原因：机构改革人员变动。"],
+     {"general_budget.item.2080505.budget": Decimal("4524000.00"), "general_budget.item.2080505": Decimal("4461100.00"),
+      "general_budget.item.2080505.execution_rate": Decimal("98.61")}),
+    # Xi'an health 2022 p14: a 项 name with brackets of its own; p21: a printed difference
+    (["15.卫生健康支出（类）公立医院（款）中医（民族）医院（项）。",
+      "年初预算4379.61万元，支出决算19,028.68万元，完成年初预算的434.48%。"],
+     {"general_budget.item.2100202.budget": Decimal("43796100.00"), "general_budget.item.2100202": Decimal("190286800.00"),
+      "general_budget.item.2100202.execution_rate": Decimal("434.48")}),
+    (["2022年度财政拨款安排公务接待费预算1.86万元，支出决算0.11万元，完成预算的5.91%，决算数较预算数减少1.75万元，主要原因是：疫情影响。"],
+     {"three_public.reception.budget": Decimal("18600.00"), "three_public.reception": Decimal("1100.00"),
+      "three_public.reception.execution_rate": Decimal("5.91"), "three_public.reception.difference": Decimal("-17500.00")}),
+    # SWU 2023 p17: the item named by its code in brackets
+    (["1.小学教育（2050202），2023年度决算数为7,970.38万元，比2022年度决算数增长0.39%。"],
+     {"general_budget.item.2050202": Decimal("79703800.00")}),
+    # 政府采购's parts and large equipment (Putuo finance 2024 p24)
+    (["上海市普陀区财政局2024年度政府采购金额（以合同签订为准）为251.25万元，其中：货物采购金额4.79万元、工程采购金额0万元、服务采购金额246.47万元。",
+      "单价100万元（含）以上设备（不含车辆）2台（套）。"],
+     {"procurement.total": Decimal("2512500.00"), "procurement.goods": Decimal("47900.00"), "procurement.works": Decimal("0"),
+      "procurement.services": Decimal("2464700.00"), "assets.major_equipment": Decimal("2")}),
+])
+def test_a_final_accounts_narrative_figures(sentences: list[str], expected: dict[str, Decimal]) -> None:
+    from pipeline.normalize.facts import sections_to_facts
+    from schemas.records import Section
+
+    facts = sections_to_facts([Section("五、一般公共预算财政拨款支出决算情况说明", 2, 21, "".join(sentences))], 2024, final=True)
+    assert {f.key: f.value for f in facts} == expected
+
+
+
+@pytest.mark.parametrize(("text", "failed"), [
+    # Putuo planning 2024 p21: 9746.50 / 10210.34 = 95.457…%, printed cut off as 95.45%
+    ("一般公共预算财政拨款支出年初预算为10210.34万元，支出决算为9746.50万元，完成年初预算的95.45%。", []),
+    # Xi'an health 2022 p21: 99% (rounded) and a difference of −5.91万元
+    ("2022年度财政拨款安排“三公”经费支出预算593.46万元，支出决算587.55万元，完成预算的99%，决算数较预算数减少5.91万元。", []),
+    ("一般公共预算财政拨款支出年初预算为10210.34万元，支出决算为9746.50万元，完成年初预算的97.45%。",
+     ["general_budget.total.execution_rate"]),
+    ("2022年度财政拨款安排“三公”经费支出预算593.46万元，支出决算587.55万元，完成预算的99%，决算数较预算数增加5.91万元。",
+     ["three_public.total.difference"]),
+    # a budget of 0 has no rate to work out: nothing compared
+    ("“三公”经费财政拨款支出年初预算为0.00万元，支出决算为0.00万元，完成预算的0%。", None),
+])
+def test_execution_rates_and_differences_fit_their_figures(text: str, failed: list[str] | None) -> None:
+    from pipeline.checks.execution import execution_figures
+    from pipeline.normalize.facts import sections_to_facts
+    from schemas.records import Document, DocumentMeta, Section
+
+    meta = DocumentMeta("0" * 64, "x.pdf", 30, "0", fiscal_year=2024, doc_kind="final_accounts")
+    document = Document(meta, facts=sections_to_facts([Section("说明", 2, 21, text)], 2024, final=True))
+    checks = execution_figures(document)
+    if failed is None:
+        assert checks == []
+    else:
+        assert [c.detail.split(":")[0] for c in checks if c.status == "fail"] == failed
+        assert len(checks) == (len(failed) or 1)
+
+
+def test_a_final_accounts_budgeted_three_public_is_its_budget_columns() -> None:
+    """Putuo planning 2024 p17 prints 预算数 | 决算数 under each field; the fixture's 三公 决算表 one 年初预算数 column."""
+    from pipeline.normalize.three_public import budgeted_three_public
+
+    def item(label: str, path: list[str], amount: str) -> LineItem:
+        return LineItem("final_three_public", 7, 0, 17, label, path, Decimal(amount), amount, "万元",
+                        measure=measure_of(path, 2024, final=True))
+
+    wide = budgeted_three_public([
+        item("", ["财政拨款“三公”经费", "合计", "预算数"], "28500"), item("", ["财政拨款“三公”经费", "合计", "决算数"], "3900"),
+        item("", ["财政拨款“三公”经费", "公务接待费", "预算数"], "28500"),
+        item("", ["财政拨款“三公”经费", "公务用车购置及运行维护费", "公务用车运行维护费", "预算数"], "0.00"),
+    ], 2024)
+    assert (wide.total, wide.reception, wide.vehicle_operation, wide.page) == (Decimal(28500), Decimal(28500), Decimal(0), 17)
+    rows = budgeted_three_public([item("合计", ["年初预算数"], "85000"), item("3.公务接待费", ["年初预算数"], "22000"),
+                                  item("合计", ["决算数"], "74500")], 2023)
+    assert (rows.total, rows.reception) == (Decimal(85000), Decimal(22000))

@@ -12,6 +12,7 @@ from pipeline.checks import (
     codes,
     contents,
     cross_table,
+    execution,
     narrative,
     placeholders,
     rows,
@@ -28,7 +29,7 @@ RULES = (text_layer.pages_have_text, rows.row_totals, sums.column_totals, sums.h
          narrative.projects_add_up, units.unit_scale,
          codes.unknown_codes, contents.contents_agree, contents.listed_tables_read,
          years.headings_name_the_year, years.assets_dated_in_the_year, placeholders.no_placeholders,
-         statements.comparisons_fit_their_figures)
+         statements.comparisons_fit_their_figures, execution.execution_figures)
 
 
 def validate(extraction: Extraction, records: Records) -> list[Check]:

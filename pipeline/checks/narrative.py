@@ -7,6 +7,7 @@ from decimal import Decimal
 from pipeline.checks.common import agree, of_kind, quantum, sides, status, yuan
 from pipeline.checks.cross_table import table_total
 from pipeline.normalize.facts import MENTION, is_money, mention_yuan, money_unit
+from pipeline.normalize.three_public import budgeted_three_public
 from schemas.records import Check, Document, Fact
 
 # fact key → the totals (table kind, measure, where) that may state the same figure;
@@ -24,6 +25,8 @@ FACT_TABLE: dict[str, tuple[tuple[str, str, str], ...]] = {
     "fund_budget.total": (("fund_budget_expenditure", "total", "first"),),
 }
 _THREE_PUBLIC = ("total", "outbound_travel", "reception", "vehicles", "vehicle_purchase", "vehicle_operation")
+# A final account's `KEY.budget` (年初预算) and `KEY.adjusted` facts: the table columns of that money.
+_AGAINST = {"budget": "budget.", "adjusted": "adjusted."}
 
 
 def fact_quantum(fact: Fact) -> Decimal:
@@ -33,7 +36,7 @@ def fact_quantum(fact: Fact) -> Decimal:
     return quantum(number, unit)
 
 
-def _class_amount(document: Document, code: str) -> tuple[Decimal, int] | None:
+def _class_amount(document: Document, code: str, measure: str = "total") -> tuple[Decimal, int] | None:
     """A 类's (款's, 项's) total in the general-budget table: its own row, else the sum of its top rows."""
     for side in sides(document.line_items):
         if not of_kind(side.table_kind, "general_budget_expenditure"):
@@ -42,7 +45,7 @@ def _class_amount(document: Document, code: str) -> tuple[Decimal, int] | None:
         if not rows:
             continue
         top = min(len(r.code or "") for r in rows)
-        items = [i for r in rows if len(r.code or "") == top for i in r.cells.values() if i.measure == "total"]
+        items = [i for r in rows if len(r.code or "") == top for i in r.cells.values() if i.measure == measure]
         if items:
             return sum((i.amount for i in items), Decimal(0)), items[0].page
     return None
@@ -84,9 +87,35 @@ def table_amounts(document: Document, fact: Fact) -> list[tuple[Decimal, int, st
     return []
 
 
+def _budgeted(document: Document, key: str, prefix: str) -> tuple[Decimal, int, str] | None:
+    """What a final account's tables print as the budget (`prefix` budget. or adjusted.) of `key`."""
+    if key in FACT_TABLE:
+        for kind, measure, where in FACT_TABLE[key]:
+            if (item := table_total(document, kind, prefix + measure, where)) is not None:
+                return item.amount, item.page, kind
+    elif key.startswith(("general_budget.class.", "general_budget.item.")):
+        if found := _class_amount(document, key.rsplit(".", 1)[1], prefix + "total"):
+            return found[0], found[1], "general_budget_expenditure"
+    elif key.startswith("three_public.") and prefix == "budget.":
+        planned = budgeted_three_public(document.line_items, document.meta.fiscal_year)
+        field = key.split(".", 1)[1]
+        if planned.page is not None and field in _THREE_PUBLIC:
+            return getattr(planned, field) or Decimal(0), planned.page, "three_public 预算数"
+    return None
+
+
 def narrative_vs_tables(document: Document) -> list[Check]:
     checks: list[Check] = []
     for fact in document.facts:
+        if fact.unit != "yuan" or not fact.value_source:
+            continue
+        base, _, suffix = fact.key.rpartition(".")
+        if suffix in _AGAINST:
+            if (budgeted := _budgeted(document, base, _AGAINST[suffix])) is not None:
+                checks.append(_compare(fact, *budgeted))
+            continue
+        if suffix == "difference":
+            continue  # the text's own arithmetic: checks/execution.py
         compared = [_compare(fact, amount, page, where) for amount, page, where in table_amounts(document, fact)]
         if compared:
             checks.append(next((c for c in compared if c.status == "pass"), compared[0]))

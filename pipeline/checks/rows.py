@@ -26,6 +26,10 @@ IDENTITIES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("total", (*_BASIC_PARTS, "project.total"), "basic.total"),
     ("total", _INCOME_PARTS, "basic.total"),
 )
+# A final account's budget columns (年初预算数, 调整预算数) answer to the same identities.
+_MONEY_PREFIXES = ("", "budget.", "adjusted.")
+# A final account's budget columns (年初预算数, 调整预算数) answer to the same identities.
+_MONEY_PREFIXES = ("", "budget.", "adjusted.")
 
 
 def _parent(path: str) -> str:
@@ -73,7 +77,7 @@ def _group_identities(side: Side) -> list[tuple[str, list[str]]]:
     unless a measure identity already states that group (基本支出/小计). Like the measure
     identities, these speak of the budget year's own money: a prior year's or a change
     column (measure `previous.…`, `change.…`) is left to the rules comparing years."""
-    stated = {whole for whole, _parts, _unless in IDENTITIES}
+    stated = {prefix + whole for prefix in _MONEY_PREFIXES for whole, _parts, _unless in IDENTITIES}
     out = []
     for path, measure in side.columns.items():
         if not _is_whole(path) or measure in stated or (measure or "").startswith(_OTHER_MONEY):
@@ -90,11 +94,11 @@ def _group_identities(side: Side) -> list[tuple[str, list[str]]]:
 def _identities(side: Side) -> list[tuple[str, list[str]]]:
     """(whole column, part columns) for the rows of one table side."""
     out = []
-    for whole, parts, unless in IDENTITIES:
-        if unless and _column_of(side, unless):
+    for prefix, (whole, parts, unless) in ((p, i) for p in _MONEY_PREFIXES for i in IDENTITIES):
+        if unless and _column_of(side, prefix + unless):
             continue
-        whole_path = _column_of(side, whole)
-        found = [p for m in parts if (p := _column_of(side, m))]
+        whole_path = _column_of(side, prefix + whole)
+        found = [p for m in parts if (p := _column_of(side, prefix + m))]
         found = [p for p in found if not _covered(p, [w for w in found if _is_whole(w)])]
         if whole_path is None or len(found) < 2:
             continue

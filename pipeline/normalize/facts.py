@@ -5,6 +5,12 @@ figure name it (rules in vocab/facts.toml), `占 x%` is the share of the
 figure before it, and `增加/减少 x 万元`, `增长/下降 x%` are changes of the
 sentence's subject. The first statement of a key wins; restatements later in
 the text are left to the checks, which compare them with the tables.
+
+A final account (决算) sets each figure against its budget: `年初预算为A万元，
+支出决算为B万元，完成年初预算的C%` gives KEY.budget (A; 调整预算 → KEY.adjusted),
+KEY (B, the money spent) and KEY.execution_rate (C); `决算数较预算数减少D万元`
+gives KEY.difference. KEY is what the words name, else the numbered item
+heading the figures follow (`1、…（类）…（款）…（项）。主要用于：…。年初预算为…`).
 """
 
 from __future__ import annotations
@@ -35,12 +41,19 @@ _SHARE = re.compile(r"占[^，,；;]*$")
 _CLASS = re.compile(r"([\u4e00-\u9fff、]+?)[（(]\d*类[)）]")
 _SPLITS = frozenset({"expenditure.basic", "expenditure.project"})
 _OTHER_MONEY = frozenset({"general_budget.total", "appropriation.total", "income.general_budget", "fund_budget.total"})
-_INITIAL = re.compile(r"年初预算|年初结转")  # in a final account: the budget it is measured against
+_INITIAL = re.compile(r"年初结转")  # in a final account: money carried in, not the year's
+# In a final account: the budget a figure is set against, the share of it spent, a printed difference.
+_AGAINST = (("adjusted", re.compile(r"调整后?预算")), ("budget", re.compile(r"年初预算|全年预算|(?<!公共)预算数?为?\s*$")))
+_RATE = re.compile(r"完成(?:年初|调整)?预算(?:数)?的|预算(?:完成|执行)率")
+_SPENT = re.compile(r"决算(?:数)?为?\s*$")
+_DIFFERENCE = re.compile(r"决算数?(?:较|比)(?:年初|调整)?预算数?(增加|减少|多|少)")
+_SET_AGAINST = (".budget", ".adjusted", ".difference")  # keys of a figure's budget, not of a figure
+_CODED = re.compile(r"([\u4e00-\u9fff]+)[（(](\d{7}|\d{5}|\d{3})[)）]")  # 小学教育（2050202）
 _ITEMIZED = frozenset({"operating_costs"})  # wholes whose 其中 parts are cost items, not figures of their own
 _PREVIOUS = re.compile(r"执行数|上年(?!结转|结余)|去年|上一年度")
 _ITEM = re.compile(
     r"(?P<cls>[\u4e00-\u9fff、]+?)[（(]类[)）]\s*(?P<kuan>[^（）()“”\"，,]+?)[（(]款[)）]"
-    r"\s*(?:(?P<xiang>[^（）()“”\"，,]+?)[（(]项[)）])?"
+    r"\s*(?:(?P<xiang>(?:[^（）()“”\"，,]|[（(][^（）()项]{1,4}[)）])+?)[（(]项[)）])?"  # 中医（民族）医院（项）
 )
 _BELOW_CLASS = re.compile(r"[（(][^（）()]*[款项][)）]")
 _LABEL = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）])?([^，,。：:（(]{2,12})[：:]")  # （一）收入预算：
@@ -137,6 +150,22 @@ def _class_key(context: str, year: int | None) -> tuple[str, str] | None:
     return (f"general_budget.class.{code.code}", found.group(0)) if code and code.level == 1 else None
 
 
+def _against(context: str) -> str | None:
+    """`budget` for the words before a 年初预算 figure, `adjusted` for a 调整预算 one."""
+    return next((suffix for suffix, pattern in _AGAINST if pattern.search(context)), None)
+
+
+def _coded_item(text: str, year: int | None) -> tuple[str, str] | None:
+    """The last `name（code）` of `text` whose code the year's codebook holds (`小学教育（2050202）`)."""
+    book = Codebook.load("functional", year)
+    for found in reversed(list(_CODED.finditer(text))):
+        code = book.get(found.group(2))
+        if code is not None:
+            level = "class" if code.level == 1 else "item"
+            return f"general_budget.{level}.{code.code}", found.group(0)
+    return None
+
+
 def _change_base(key: str | None) -> str | None:
     return vocabulary().changes.get(key) if key else None
 
@@ -183,7 +212,9 @@ def sentence_facts(
         value = Decimal(mention.group("num").replace(",", ""))
         printed = mention.group(0)
         if unit in ("%", "％"):
-            if _SHARE.search(context) and last and last.startswith(vocabulary().shares):
+            if final and _RATE.search(context) and last:
+                facts.append(Fact(f"{last}.execution_rate", context.strip("，,"), value, "percent", page, sentence, printed))
+            elif _SHARE.search(context) and last and last.startswith(vocabulary().shares):
                 facts.append(Fact(f"{last}.share", f"{last}占", value, "percent", page, sentence, printed))
             elif _CHANGE.search(context) and (base := _change_base(_rule_or(context, subject))):
                 signed = -value if _DOWN.search(context) else value
@@ -197,6 +228,10 @@ def sentence_facts(
                 facts.append(Fact(named[0], named[1], value, unit, page, sentence, printed))
             continue
         yuan = mention_yuan(mention)
+        if final and (difference := _DIFFERENCE.search(context)) and subject:
+            signed = -yuan if difference.group(1) in ("减少", "少") else yuan
+            facts.append(Fact(f"{subject}.difference", context.strip("，,"), signed, "yuan", page, sentence, printed))
+            continue
         if _CHANGE.search(context):
             subject = _rule_or(context, subject)
             if base := _change_base(subject):
@@ -207,6 +242,14 @@ def sentence_facts(
             last = None
             continue  # last year's figure (2025年当年预算执行数为…)
         named = _item_key(context, year) or _class_key(context, year) or _rule_key(context, "money", sentence=sentence)
+        if final and (against := _against(context)):
+            base = named[0] if named else topic if not facts else subject
+            if base:
+                facts.append(Fact(f"{base}.{against}", context.strip("，,"), yuan, "yuan", page, sentence, printed))
+            subject, last = base or subject, base
+            continue
+        if final and named is None and _SPENT.search(context):  # 支出决算为B万元: of what the sentence is about
+            named = _coded_item(sentence[:mention.start()], year) or ((subject, subject) if subject else None)
         if named is None and topic and not facts:
             named = (topic, topic)  # `（一）因公出国（境）费用。2026年预算数14.85万元`
         if named and named[0] in _SPLITS and subject in _OTHER_MONEY:
@@ -228,6 +271,18 @@ def _rule_or(context: str, subject: str | None) -> str | None:
     return named[0] if named else subject
 
 
+def _heading_item(sentence: str, year: int | None) -> tuple[str, str] | None:
+    """The item a figure-less `其中：1、…（类）…（款）…（项）。` heading names."""
+    return _item_key(LIST_ITEM.sub("", re.sub(r"^其中[:：]", "", sentence)), year)
+
+
+def _keeps_topic(sentence: str, topic: str | None, final: bool) -> bool:
+    """In a final account a numbered item's heading names the figures after its
+    figure-less `主要用于：…` sentence."""
+    return bool(final and topic and topic.startswith("general_budget.item.") and not MENTION.search(sentence)
+                and not NUMBERED_HEADING.match(sentence) and not LIST_ITEM.match(sentence))
+
+
 def sections_to_facts(sections: list[Section], year: int | None, final: bool = False) -> list[Fact]:
     """The narrative's facts, the first statement of each key only; in a final account
     (`final`) the year's 决算 figures, not the 年初预算 they are set against."""
@@ -238,11 +293,13 @@ def sections_to_facts(sections: list[Section], year: int | None, final: bool = F
         topic: str | None = None
         for sentence, page in sentences(section):
             found = sentence_facts(sentence, page, year, subject if sentence.startswith("其中") else None, topic, final)
-            money = [f.key for f in found if f.unit == "yuan" and "change" not in f.key]
+            money = [f.key for f in found if f.unit == "yuan" and "change" not in f.key and not f.key.endswith(_SET_AGAINST)]
             subject = money[0] if money else subject
             named = _rule_key(sentence, "money") if not MENTION.search(sentence) else None
             heading = len(sentence) <= _MAX_TOPIC and (NUMBERED_HEADING.match(sentence) or LIST_ITEM.match(sentence))
-            topic = named[0] if named and heading else None
+            item = _heading_item(sentence, year) if final and not MENTION.search(sentence) else None
+            if item or not _keeps_topic(sentence, topic, final):
+                topic = item[0] if item else named[0] if named and heading else None
             for fact in found:
                 if fact.key not in seen:
                     seen.add(fact.key)

@@ -126,7 +126,7 @@ def table_to_line_items(table: SourceTable, table_index: int, year: int | None) 
                     table_kind=table.kind, table_index=table_index, row_index=row_index, page=page,
                     row_label=label, column_path=list(column.path),
                     amount=to_yuan(value, table.unit), amount_source=_cell(row, column.index),
-                    unit_source=table.unit, measure=measure_of(column.path, year),
+                    unit_source=table.unit, measure=measure_of(column.path, year, table.kind.startswith("final_")),
                     functional_code=functional.code if functional else None,
                     functional_name=functional.name if functional else None,
                     economic_code=economic.code if economic else (government.code if government else None),

@@ -17,19 +17,21 @@ class MeasureVocabulary:
     terms: tuple[tuple[str, str], ...]  # longest term first
     generic: frozenset[str]
     prefixes: tuple[tuple[str, str], ...]
+    final_prefixes: tuple[tuple[str, str], ...]  # only in a final account (决算): the budget beside 决算数
 
 
 @cache
 def vocabulary() -> MeasureVocabulary:
     text = resources.files("pipeline.normalize").joinpath("vocab/measures.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    unknown = set(data) - {"terms", "generic", "prefixes"}
+    unknown = set(data) - {"terms", "generic", "prefixes", "final_prefixes"}
     if unknown:
         raise ValueError(f"measures.toml: unknown sections {sorted(unknown)}")
     return MeasureVocabulary(
         terms=tuple(sorted(data["terms"].items(), key=lambda kv: -len(kv[0]))),
         generic=frozenset(data["generic"]["leaves"]),
         prefixes=tuple(sorted(data["prefixes"].items(), key=lambda kv: -len(kv[0]))),
+        final_prefixes=tuple(sorted(data["final_prefixes"].items(), key=lambda kv: -len(kv[0]))),
     )
 
 
@@ -45,17 +47,20 @@ def generic_leaf(element: str) -> bool:
     return any(re.fullmatch(rf"(\d{{4}}年度?|本年)?{re.escape(leaf)}", element) for leaf in vocabulary().generic)
 
 
-def measure_of(path: list[str], year: int | None = None) -> str | None:
+def measure_of(path: list[str], year: int | None = None, final: bool = False) -> str | None:
     """The measure a column path names, or None when no term fits.
 
     A generic leaf (小计, 预算数) inherits its parent's measure; a specific leaf
     with no term (其中：财政拨款) names none. Carried-over, prior-year and
     change ancestors prefix the measure (`carryover.basic.total`); so does a
     column headed by a year before the fiscal `year` (2025年预算数 in a 2026 budget).
+    In a final account (`final`) the 决算数 is the plain measure and the budget
+    printed beside it takes its own prefix (年初预算数 → `budget.total`).
     """
     vocab = vocabulary()
+    prefixes = tuple(sorted(vocab.final_prefixes + vocab.prefixes, key=lambda kv: -len(kv[0]))) if final else vocab.prefixes
     elements = [_NOISE.sub("", p) for p in path]
-    if any(_term(e, vocab.prefixes) == "change." for e in elements):
+    if any(_term(e, prefixes) == "change." for e in elements):
         # the contract has two change measures: the amount and the rate
         return "change.percent" if any(_RATE.search(e) for e in elements) else "change.amount"
     measure, found_at = None, len(elements)
@@ -65,10 +70,10 @@ def measure_of(path: list[str], year: int | None = None) -> str | None:
         if measure:
             found_at = index
             break
-        if not generic_leaf(element) and index == len(elements) - 1 and not _term(element, vocab.prefixes):
+        if not generic_leaf(element) and index == len(elements) - 1 and not _term(element, prefixes):
             return None
     prefix = next(
-        (p for i, e in enumerate(elements) if i != found_at and (p := _term(e, vocab.prefixes))), ""
+        (p for i, e in enumerate(elements) if i != found_at and (p := _term(e, prefixes))), ""
     )
     if not prefix and year and any(int(y) < year for e in elements for y in _YEAR.findall(e)):
         prefix = "previous."

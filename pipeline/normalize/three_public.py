@@ -9,6 +9,7 @@ label or, failing that, by its column path, most specific text first.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from pipeline.normalize.vocabulary import vocabulary
@@ -95,3 +96,16 @@ def items_to_three_public(
         setattr(out, field, whole[0].amount if whole else sum((i.amount for i in found), Decimal(0)))
         out.page = out.page or found[0].page
     return out
+
+
+_BUDGET_HEAD = re.compile(r"预算")
+
+
+def budgeted_three_public(items: list[LineItem], year: int | None = None) -> ThreePublic:
+    """A final account's 三公 as budgeted: its 年初预算数 (预算数) columns, measure `budget.*`,
+    read like a budget's 三公 table (for the checks against the narrative's 年初预算)."""
+    planned = [
+        replace(i, table_kind="three_public", column_path=[e for e in i.column_path if not _BUDGET_HEAD.search(e)])
+        for i in items if i.table_kind == "final_three_public" and (i.measure or "").startswith("budget.")
+    ]
+    return items_to_three_public(planned, year)
