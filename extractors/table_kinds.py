@@ -47,7 +47,7 @@ def _vocabulary() -> dict[str, dict[str, Any]]:
     text = resources.files("extractors").joinpath("vocab/table_kinds.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     for kind, spec in data.items():
-        unknown = set(spec) - {"titles", "headers", "final", "refines"}
+        unknown = set(spec) - {"titles", "headers", "final", "refines", "budget"}
         if unknown:
             raise ValueError(f"table_kinds.toml: kind {kind!r} has unknown keys {sorted(unknown)}")
     return data
@@ -121,6 +121,13 @@ def kind_of_header(cells: list[str]) -> str:
         if all(term in text for term in group.terms):
             return group.kind
     return UNKNOWN
+
+
+def is_budget_kind(kind: str) -> bool:
+    """Whether a table of this kind shows that its document is a budget or final account
+    (a contents page or a list of units does not: any document may hold one)."""
+    spec = _vocabulary().get(kind) or _vocabulary().get(kind.removeprefix("final_"))
+    return spec is not None and spec.get("budget", True)
 
 
 def is_table_title(text: str) -> bool:
