@@ -176,6 +176,7 @@ class FactRow(Base):
     value_source: Mapped[str] = mapped_column(Text)
     unit: Mapped[str] = mapped_column(String(40))
     sentence: Mapped[str] = mapped_column(Text)
+    basis: Mapped[str | None] = mapped_column(String(10))
 
 
 class CheckRow(Base):
@@ -188,6 +189,7 @@ class CheckRow(Base):
     rule: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(10), index=True)
     detail: Mapped[str] = mapped_column(Text)
+    covered: Mapped[int | None]
 
 
 class CodeRow(Base):

@@ -18,6 +18,7 @@ DocKind = Literal["budget", "final_accounts"]
 Scope = Literal["department", "project"]
 Operator = Literal["=", ">", ">=", "<", "<="]
 Status = Literal["pass", "fail"]
+ChangeBasis = Literal["budget", "actual"]
 
 
 @dataclass
@@ -161,6 +162,9 @@ class Fact:
     sentence: str
     value_source: str = ""
     """The figure as printed (`500.9万元`): its decimals say how precisely to compare."""
+    basis: ChangeBasis | None = None
+    """For a year-on-year change: what it is measured against, last year's budget
+    (`比上年预算数`) or its actual outturn (`比上年执行数`); None where the text does not say."""
 
 
 @dataclass
@@ -171,6 +175,8 @@ class Check:
     status: Status
     detail: str
     page: int | None = None
+    covered: int | None = None
+    """How many rows, figures or tables the check compared (a check comparing nothing is no evidence)."""
 
 
 @dataclass
