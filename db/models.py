@@ -176,6 +176,7 @@ class FactRow(Base):
     value_source: Mapped[str] = mapped_column(Text)
     unit: Mapped[str] = mapped_column(String(40))
     sentence: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str | None] = mapped_column(String(40))
     basis: Mapped[str | None] = mapped_column(String(10))
 
 

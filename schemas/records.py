@@ -162,6 +162,9 @@ class Fact:
     sentence: str
     value_source: str = ""
     """The figure as printed (`500.9万元`): its decimals say how precisely to compare."""
+    scope: str | None = None
+    """Which money the section stating the figure is about: `all` funds, `appropriation`
+    (财政拨款), `general_budget` (一般公共预算), `fund_budget`, …; it decides the table compared."""
     basis: ChangeBasis | None = None
     """For a year-on-year change: what it is measured against, last year's budget
     (`比上年预算数`) or its actual outturn (`比上年执行数`); None where the text does not say."""

@@ -13,7 +13,9 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.normalize.facts import sentence_facts
+from pipeline.checks.narrative import narrative_vs_tables
+from pipeline.normalize.facts import section_scopes, sections_to_facts, sentence_facts
+from schemas.records import Document, DocumentMeta, LineItem, Section
 
 W = Decimal(10000)  # one 万元 in yuan
 
@@ -88,6 +90,8 @@ CASES: list[tuple[str, list[tuple[str, str, str | None]]]] = [
      [("expenditure.basic.personnel.change_amount", "-4", None), ("expenditure.basic.public.change_amount", "1", None)]),
     ("政府性基金预算支出与上年相比降低6万元。", [("fund_budget.change_amount", "-6", None)]),
     ("2024年收支总计650万元，与2023年相比没有变化。", [("total", "650", None)]),
+    ("一般公共服务支出（类） 人大事务（款） 行政运行（项） 12.5万元。", [("general_budget.item.2010101", "12.5", None)]),
+    ("一般公共服务支出（类）人大事务（款）12.5万元。", [("general_budget.item.20101", "12.5", None)]),
 ]
 
 
@@ -102,3 +106,42 @@ def test_figures_and_changes_are_named_by_their_grammar(
 
 def test_the_cases_cover_many_wordings() -> None:
     assert len(CASES) >= 30
+
+
+SECTIONS = [
+    Section("二、收支预算总体情况", 1, 1, ""),
+    Section("（一）支出预算", 2, 1, "一般公共服务支出（类）100万元。"),
+    Section("三、财政拨款收支预算总体情况", 1, 2, "收入预算90万元。"),
+    Section("四、一般公共预算支出情况", 1, 2, ""),
+    Section("（一）基本支出", 2, 2, ""),
+    Section("五、政府性基金预算支出情况", 1, 3, ""),
+    Section("六、其他重要事项", 1, 3, ""),
+]
+
+
+def test_a_section_takes_its_scope_from_its_heading_or_its_parent() -> None:
+    assert section_scopes(SECTIONS) == ["all", "all", "appropriation", "general_budget", "general_budget",
+                                        "fund_budget", None]
+
+
+def _item(kind: str, index: int, amount: str, code: str | None, label: str) -> LineItem:
+    return LineItem(kind, index, 0, 5, label, ["合计"], Decimal(amount), amount, "元", measure="total",
+                    functional_code=code, is_total=code is None)
+
+
+def test_the_scope_of_a_section_decides_the_table_a_figure_is_compared_with() -> None:
+    """All funds: 201 is 1,000,000 in the expenditure table, 900,000 in the general budget's
+    (100,000 of other income); the appropriation overview totals 900,000."""
+    document = Document(DocumentMeta("x", "x.pdf", 9, "test", fiscal_year=2024), sections=SECTIONS, line_items=[
+        _item("department_expenditure", 0, "1000000", "201", "一般公共服务支出"),
+        _item("general_budget_expenditure", 1, "900000", "201", "一般公共服务支出"),
+        _item("appropriation_overview", 2, "900000", None, "收入总计"),
+    ])
+    document.facts = sections_to_facts(SECTIONS, 2024)
+    assert [(f.key, f.scope) for f in document.facts] == [("general_budget.class.201", "all"),
+                                                         ("income.total", "appropriation")]
+    checks = narrative_vs_tables(document)
+    assert [(c.status, c.detail.split(" p")[-2].rsplit(" ", 1)[-1]) for c in checks] == [
+        ("pass", "department_expenditure"), ("pass", "appropriation_overview")]
+    document.facts[0].scope = "general_budget"
+    assert narrative_vs_tables(document)[0].status == "fail"

@@ -23,6 +23,15 @@ FACT_TABLE: dict[str, tuple[tuple[str, str, str], ...]] = {
     "appropriation.total": (("appropriation_overview", "total", "income"),),
     "fund_budget.total": (("fund_budget_expenditure", "total", "first"),),
 }
+# A section's scope (Fact.scope) decides the table: a 类's figure in a section on all funds
+# is the expenditure table's, on the government fund budget the fund table's; a 收入/支出
+# total in a section on 财政拨款 is the appropriation overview's.
+CLASS_TABLE = {"all": "department_expenditure", "fund_budget": "fund_budget_expenditure"}
+_DEFAULT_CLASS_TABLE = "general_budget_expenditure"
+SCOPED_TOTALS: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {
+    ("appropriation", key): (("appropriation_overview", "total", "income"),)
+    for key in ("total", "income.total", "expenditure.total")
+}
 _THREE_PUBLIC = ("total", "outbound_travel", "reception", "vehicles", "vehicle_purchase", "vehicle_operation")
 
 
@@ -33,10 +42,10 @@ def _fact_quantum(fact: Fact) -> Decimal:
     return quantum(number, unit)
 
 
-def _class_amount(document: Document, code: str) -> tuple[Decimal, int] | None:
-    """A 类's (款's, 项's) total in the general-budget table: its own row, else the sum of its top rows."""
+def _class_amount(document: Document, code: str, kind: str = _DEFAULT_CLASS_TABLE) -> tuple[Decimal, int] | None:
+    """A 类's (款's, 项's) total in a table by functional code: its own row, else the sum of its top rows."""
     for side in sides(document.line_items):
-        if not of_kind(side.table_kind, "general_budget_expenditure"):
+        if not of_kind(side.table_kind, kind):
             continue
         rows = [r for r in side.rows if r.code and r.code.startswith(code)]
         if not rows:
@@ -68,21 +77,26 @@ def narrative_vs_tables(document: Document) -> list[Check]:
     for fact in document.facts:
         if fact.unit != "yuan" or not fact.value_source:
             continue
-        if fact.key in FACT_TABLE:
+        tables = SCOPED_TOTALS.get((fact.scope or "", fact.key)) or FACT_TABLE.get(fact.key)
+        if tables:
             compared = [
                 _compare(fact, item.amount, item.page, kind)
-                for kind, measure, where in FACT_TABLE[fact.key]
+                for kind, measure, where in tables
                 if (item := table_total(document, kind, measure, where)) is not None
             ]
-            kind = FACT_TABLE[fact.key][0][0]
+            kind = tables[0][0]
             if compared:
                 checks.append(next((c for c in compared if c.status == "pass"), compared[0]))
             elif kind == "fund_budget_expenditure" and any(t.kind == kind and t.empty for t in document.tables):
                 checks.append(_compare(fact, Decimal(0), next(t.page for t in document.tables if t.kind == kind), kind))
         elif fact.key.startswith(("general_budget.class.", "general_budget.item.")) and not fact.key.endswith(".share"):
-            found = _class_amount(document, fact.key.rsplit(".", 1)[1])
+            code = fact.key.rsplit(".", 1)[1]
+            table = CLASS_TABLE.get(fact.scope or "", _DEFAULT_CLASS_TABLE)
+            found = _class_amount(document, code, table)
+            if found is None and table != _DEFAULT_CLASS_TABLE:
+                table, found = _DEFAULT_CLASS_TABLE, _class_amount(document, code)
             if found is not None:
-                checks.append(_compare(fact, found[0], found[1], "general_budget_expenditure"))
+                checks.append(_compare(fact, found[0], found[1], table))
         elif fact.key.startswith("three_public.") and fact.key.split(".", 1)[1] in _THREE_PUBLIC and three.page:
             value = getattr(three, fact.key.split(".", 1)[1])
             checks.append(_compare(fact, value if value is not None else Decimal(0), three.page, "three_public"))

@@ -74,6 +74,7 @@ class FactVocabulary:
     rules: tuple[FactRule, ...]
     changes: dict[str, str]
     shares: tuple[str, ...]
+    scopes: dict[str, tuple[str, ...]]
 
 
 @cache
@@ -87,7 +88,26 @@ def vocabulary() -> FactVocabulary:
             raise ValueError(f"facts.toml: rule {spec.get('key')!r} has unknown keys {sorted(unknown)}")
         rules.append(FactRule(spec["key"], tuple(spec["any"]), tuple(spec.get("not", ())), spec.get("unit", "money"),
                               tuple(spec.get("all", ())), tuple(spec.get("within", ()))))
-    return FactVocabulary(tuple(rules), dict(data["changes"]), tuple(data["shares"]))
+    scopes = {scope: tuple(terms) for scope, terms in data["scopes"].items()}
+    return FactVocabulary(tuple(rules), dict(data["changes"]), tuple(data["shares"]), scopes)
+
+
+def heading_scope(heading: str) -> str | None:
+    """The money a heading says its section is about (`三、财政拨款收支预算总体情况` → appropriation)."""
+    text = heading.replace("收、支", "收支")
+    return next((scope for scope, terms in vocabulary().scopes.items() if any(t in text for t in terms)), None)
+
+
+def section_scopes(sections: list[Section]) -> list[str | None]:
+    """Each section's scope: its own heading's, else its parent's (the nearest section above of a higher level)."""
+    scopes: list[str | None] = []
+    for index, section in enumerate(sections):
+        scope = heading_scope(section.heading)
+        if scope is None:
+            parent = next((j for j in range(index - 1, -1, -1) if sections[j].level < section.level), None)
+            scope = scopes[parent] if parent is not None else None
+        scopes.append(scope)
+    return scopes
 
 
 def money_unit(mention: re.Match[str]) -> str | None:
@@ -129,12 +149,12 @@ def _item_key(context: str, year: int | None) -> tuple[str, str] | None:
     if not found:
         return None
     book = Codebook.load("functional", year)
-    code = book.find(found.group("cls"))
+    code = book.find(found.group("cls").strip())
     if code is None or code.level != 1:
         return None
     for name, level in ((found.group("kuan"), 2), (found.group("xiang"), 3)):
-        if name:
-            code = book.find(name, parent=code.code)
+        if name:  # the subject is the last level named: a 项 that cannot be found is no 款's figure
+            code = book.find(name.strip(), parent=code.code)
             if code is None or code.level != level:
                 return None
     return f"general_budget.item.{code.code}", found.group(0)
@@ -215,7 +235,7 @@ def sentence_facts(
                 if base := _change_base(subject):
                     signed = -value if _DOWN.search(context) else value
                     facts.append(Fact(f"{base}.change_percent", context.strip("，,"), signed, "percent", page,
-                                      sentence, printed, basis))
+                                      sentence, printed, basis=basis))
             continue
         if unit in _COUNT_UNITS and _CHANGE.search(context):
             continue  # 比上年增加2辆: a change of a count, not the count
@@ -232,7 +252,7 @@ def sentence_facts(
             if base := _change_base(subject):
                 signed = -yuan if _DOWN.search(context) else yuan
                 facts.append(Fact(f"{base}.change_amount", context.strip("，,"), signed, "yuan", page, sentence, printed,
-                                  basis))
+                                  basis=basis))
             continue
         if _PREVIOUS.search(context) or (final and _INITIAL.search(context)):
             last = None
@@ -264,7 +284,7 @@ def sections_to_facts(sections: list[Section], year: int | None, final: bool = F
     (`final`) the year's 决算 figures, not the 年初预算 they are set against."""
     seen: set[str] = set()
     out: list[Fact] = []
-    for section in sections:
+    for section, scope in zip(sections, section_scopes(sections), strict=True):
         subject: str | None = None
         topic: str | None = None
         for sentence, page in sentences(section):
@@ -275,6 +295,7 @@ def sections_to_facts(sections: list[Section], year: int | None, final: bool = F
             heading = len(sentence) <= _MAX_TOPIC and (NUMBERED_HEADING.match(sentence) or LIST_ITEM.match(sentence))
             topic = named[0] if named and heading else None
             for fact in found:
+                fact.scope = scope
                 if fact.key not in seen:
                     seen.add(fact.key)
                     out.append(fact)

@@ -1,4 +1,4 @@
-"""How many rows each check covered, and the basis of a fact's year-on-year change.
+"""How many rows each check covered; a fact's section scope and the basis of its year-on-year change.
 
 Revision ID: 0007
 Revises: 0001
@@ -20,11 +20,13 @@ def upgrade() -> None:
     with op.batch_alter_table("checks", schema=None) as batch_op:
         batch_op.add_column(sa.Column("covered", sa.Integer(), nullable=True))
     with op.batch_alter_table("facts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("scope", sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column("basis", sa.String(length=10), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("facts", schema=None) as batch_op:
         batch_op.drop_column("basis")
+        batch_op.drop_column("scope")
     with op.batch_alter_table("checks", schema=None) as batch_op:
         batch_op.drop_column("covered")
