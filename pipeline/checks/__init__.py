@@ -3,14 +3,18 @@
 Each rule module returns `Check`s naming the rule, the page and the numbers
 compared. A passing rule is reported once per table (with how many
 comparisons agreed); each failing comparison is reported on its own. No
-rule changes a value.
+rule changes a value. Every check says how many rows, figures or tables it
+covered (`Check.covered`); the coverage rules report what no rule compared.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pipeline.checks import (
     codes,
     contents,
+    coverage,
     cross_table,
     narrative,
     placeholders,
@@ -26,7 +30,7 @@ RULES = (rows.row_totals, sums.column_totals, sums.hierarchy_sums, cross_table.c
          narrative.projects_add_up,
          codes.unknown_codes, contents.contents_agree, contents.listed_tables_read,
          years.headings_name_the_year, years.assets_dated_in_the_year, placeholders.no_placeholders,
-         statements.comparisons_fit_their_figures)
+         statements.comparisons_fit_their_figures, coverage.tables_covered)
 
 
 def run_checks(document: Document) -> list[Check]:
@@ -34,4 +38,8 @@ def run_checks(document: Document) -> list[Check]:
     checks = [c for c in document.checks if c.rule == "text_layer"]
     for rule in RULES:
         checks.extend(rule(document))
+    checks.extend(coverage.rows_compared(replace(document, checks=checks)))  # what the rules above compared
+    for check in checks:
+        if check.covered is None:
+            check.covered = 0 if check.rule == "text_layer" else 1  # a check stated alone is one comparison
     return checks

@@ -21,5 +21,6 @@ def unknown_codes(document: Document) -> list[Check]:
             checks.append(Check("unknown_code", "fail",
                                 f"code {code} is not in the {year} {system} codebook", page))
     if seen and not checks:
-        checks.append(Check("unknown_code", "pass", f"all {len(seen)} codes are in the {year} codebooks", None))
+        checks.append(Check("unknown_code", "pass", f"all {len(seen)} codes are in the {year} codebooks", None,
+                            covered=len(seen)))
     return checks

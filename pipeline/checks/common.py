@@ -83,7 +83,9 @@ def sides(items: list[LineItem]) -> list[Side]:
 def outcome(rule: str, failures: list[Check], compared: int, page: int | None, where: str) -> list[Check]:
     """The failures, or one passing check saying how many comparisons agreed."""
     if failures:
+        for failure in failures:
+            failure.covered = 1 if failure.covered is None else failure.covered
         return failures
     if compared == 0:
         return []
-    return [Check(rule, "pass", f"{where}: {compared} comparisons agree", page)]
+    return [Check(rule, "pass", f"{where}: {compared} comparisons agree", page, covered=compared)]

@@ -68,7 +68,7 @@ def _compare(fact: Fact, amount: Decimal, page: int, where: str) -> Check:
     ok = _at_printed_precision(fact.value, amount, _fact_quantum(fact))
     return Check("narrative_vs_table", status(ok), (
         f"{fact.key}: the text on p{fact.page} says {fact.value_source} ({yuan(fact.value)}), "
-        f"{where} p{page} says {yuan(amount)}"), fact.page)
+        f"{where} p{page} says {yuan(amount)}"), fact.page, covered=1)
 
 
 def narrative_vs_tables(document: Document) -> list[Check]:
@@ -97,6 +97,10 @@ def narrative_vs_tables(document: Document) -> list[Check]:
                 table, found = _DEFAULT_CLASS_TABLE, _class_amount(document, code)
             if found is not None:
                 checks.append(_compare(fact, found[0], found[1], table))
+            elif any(of_kind(i.table_kind, table) for i in document.line_items):
+                checks.append(Check("coverage", "fail", (
+                    f"{fact.key}: the text on p{fact.page} names {fact.label} ({fact.value_source}), "
+                    f"but no row of code {code} was read in the {table} table"), fact.page, covered=0))
         elif fact.key.startswith("three_public.") and fact.key.split(".", 1)[1] in _THREE_PUBLIC and three.page:
             value = getattr(three, fact.key.split(".", 1)[1])
             checks.append(_compare(fact, value if value is not None else Decimal(0), three.page, "three_public"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from pipeline.commands import doctor as doctor_cmd
 from pipeline.commands import eval as eval_cmd
 from pipeline.commands import export as export_cmd
 from pipeline.commands import ingest as ingest_cmd
@@ -27,3 +28,4 @@ main.add_command(eval_cmd.eval_)
 main.add_command(ingest_cmd.ingest)
 main.add_command(export_cmd.export)
 main.add_command(stats_cmd.stats)
+main.add_command(doctor_cmd.doctor)

@@ -1,0 +1,133 @@
+"""Silent omissions: a check that compares nothing is no evidence.
+
+A document can pass every rule while whole parts of it were never read: a
+table missing, a 三公 table that yields nothing, project forms that yield no
+project, a general-budget table with no coded rows, a narrative 类/款/项 with
+no table row to compare it with. These rules report each such gap (rule
+`coverage`), and one passing check says how much was covered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from extractors.header import AMOUNT
+from pipeline.checks.common import of_kind, outcome, sides
+from pipeline.normalize.line_items import has_line_items
+from schemas.records import Check, Document, SourceTable
+
+# The national template's tables every budget (and, as final_*, every final account) prints:
+# overview, income, expenditure, appropriation overview, general budget by function, and
+# 三公. The fund budget and the basic-expenditure tables are left out of print when empty
+# (the contents-page rules, checks/contents.py, hold a document to the list it prints).
+REQUIRED_KINDS = ("overview", "department_income", "department_expenditure", "appropriation_overview",
+                  "general_budget_expenditure", "three_public")
+_FINAL_KIND = {"department_income": "final_income", "department_expenditure": "final_expenditure",
+               "fund_budget_expenditure": "final_fund_budget"}
+# Tables listed by functional code: they must yield coded line items.
+CODED_KINDS = ("department_income", "department_expenditure", "general_budget_expenditure",
+               "fund_budget_expenditure")
+# Rules that compare the rows of one table, and name it in their detail (`table 3 (…)`).
+_ROW_RULES = frozenset({"row_total", "column_total", "hierarchy_sum"})
+_TABLE_REF = re.compile(r"table (\d+) \(")
+
+
+def _final(kind: str, final: bool) -> str:
+    return _FINAL_KIND.get(kind, f"final_{kind}") if final else kind
+
+
+def _has_figures(table: SourceTable) -> bool:
+    return not table.empty and any(c and AMOUNT.match(c) for row in table.rows for c in row)
+
+
+def _tables_found(document: Document) -> tuple[list[Check], int]:
+    """Every table of the national template is there (only where the document prints tables at all)."""
+    final = document.meta.doc_kind == "final_accounts"
+    kinds = Counter(t.kind for t in document.tables)
+    money = [t for t in document.tables if has_line_items(t.kind)]
+    if len(money) < 2:
+        return [], 0  # a narrative or a single form published alone: nothing to hold it to
+    failures = []
+    for kind in REQUIRED_KINDS:
+        wanted = _final(kind, final)
+        if not any(k == wanted or of_kind(k, kind) for k in kinds):
+            failures.append(Check("coverage", "fail", f"no {wanted} table was found (every budget prints one)", None))
+    return failures, len(REQUIRED_KINDS)
+
+
+def _tables_yield(document: Document) -> tuple[list[Check], int]:
+    """Each table with figures yields line items; a table by functional code yields coded ones."""
+    failures, covered = [], 0
+    for index, table in enumerate(document.tables):
+        if not has_line_items(table.kind) or not _has_figures(table):
+            continue
+        covered += 1
+        items = [i for i in document.line_items if i.table_index == index]
+        if not items:
+            failures.append(Check("coverage", "fail", f"table {index + 1} ({table.kind}, {table.title}) prints "
+                                  "figures but yielded no line item", table.page))
+        elif any(of_kind(table.kind, k) for k in CODED_KINDS) and not any(i.functional_code for i in items):
+            failures.append(Check("coverage", "fail", f"table {index + 1} ({table.kind}) yielded "
+                                  f"{len(items)} line items but none with a functional code", table.page))
+    return failures, covered
+
+
+def _three_public_found(document: Document) -> tuple[list[Check], int]:
+    """A 三公 table yields the 三公 figures, or is empty, or the text says they are zero."""
+    tables = [t for t in document.tables if of_kind(t.kind, "three_public")]
+    if not tables or document.three_public.page is not None:
+        return [], len(tables)
+    if all(not _has_figures(t) for t in tables):
+        return [], len(tables)  # printed empty (本表无数据) or with its note
+    if any(f.key == "three_public.total" and f.value == 0 for f in document.facts):
+        return [], len(tables)
+    table = tables[0]
+    return [Check("coverage", "fail", f"the 三公 table on p{table.page} ({table.title}) prints figures "
+                  "but yielded no 三公 amounts", table.page)], len(tables)
+
+
+def _forms_yield_projects(document: Document) -> tuple[list[Check], int]:
+    """Every project performance form yields a project printed on its pages."""
+    failures, covered = [], 0
+    for table in document.tables:
+        if not of_kind(table.kind, "project_performance") or table.empty:
+            continue
+        covered += 1
+        if not any(p.page in table.pages for p in document.projects):
+            failures.append(Check("coverage", "fail", f"the project form on p{table.page} ({table.title}) "
+                                  "yielded no project", table.page))
+    return failures, covered
+
+
+def _table_rows_compared(document: Document) -> tuple[list[Check], int]:
+    """A coded table none of whose rows any row rule compared is reported: its checks prove nothing."""
+    compared = {int(m.group(1)) - 1 for c in document.checks if c.rule in _ROW_RULES
+                for m in [_TABLE_REF.search(c.detail)] if m}
+    failures, covered = [], 0
+    for side in sides(document.line_items):
+        if not any(r.code for r in side.rows) or not any(of_kind(side.table_kind, k) for k in CODED_KINDS):
+            continue
+        covered += 1
+        if side.table_index not in compared:
+            table = document.tables[side.table_index] if side.table_index < len(document.tables) else None
+            failures.append(Check("coverage", "fail", f"table {side.table_index + 1} ({side.table_kind}): none of "
+                                  f"its {len(side.rows)} rows was compared by any rule",
+                                  table.page if table else None))
+    return failures, covered
+
+
+def tables_covered(document: Document) -> list[Check]:
+    """The template's tables found, each yielding records, 三公 and project forms read."""
+    failures, covered = [], 0
+    for part in (_tables_found, _tables_yield, _three_public_found, _forms_yield_projects):
+        found, count = part(document)
+        failures += found
+        covered += count
+    return outcome("coverage", failures, covered, None, "tables, 三公 and project forms")
+
+
+def rows_compared(document: Document) -> list[Check]:
+    """Run after the other rules: every coded table had some row compared."""
+    failures, covered = _table_rows_compared(document)
+    return outcome("coverage", failures, covered, None, "coded tables compared row by row")
