@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pipeline.checks import run_checks
 from pipeline.checks.coverage import REQUIRED_KINDS, rows_compared, tables_covered
-from schemas.records import Check, Document, DocumentMeta, LineItem, Project, SourceTable, ThreePublic
+from schemas.records import Check, Document, DocumentMeta, Fact, LineItem, Project, SourceTable, ThreePublic
 
 
 def _table(kind: str, page: int, rows: list[list[str | None]] | None = None, title: str | None = None) -> SourceTable:
@@ -21,16 +21,20 @@ def _document(tables: list[SourceTable], items: list[LineItem], **kw: object) ->
     return Document(DocumentMeta("x", "x.pdf", 9, "t", doc_kind="budget"), tables=tables, line_items=items, **kw)  # type: ignore[arg-type]
 
 
+KINDS = ("overview", "department_income", "department_expenditure", "appropriation_overview",
+         "general_budget_expenditure", "three_public")
+
+
 def _full(**kw: object) -> Document:
-    tables = [_table(k, i + 1) for i, k in enumerate(REQUIRED_KINDS)]
+    tables = [_table(k, i + 1) for i, k in enumerate(KINDS)]
     items = [_item(k, i, "201" if k in ("department_income", "department_expenditure",
-                                        "general_budget_expenditure") else None) for i, k in enumerate(REQUIRED_KINDS)]
+                                        "general_budget_expenditure") else None) for i, k in enumerate(KINDS)]
     return _document(tables, items, three_public=ThreePublic(total=Decimal(1), page=6), **kw)
 
 
 def test_a_complete_template_passes_and_says_how_much_it_covered() -> None:
     [check] = tables_covered(_full())
-    assert check.status == "pass" and check.covered == len(REQUIRED_KINDS) * 2 + 1
+    assert check.status == "pass" and check.covered == len(REQUIRED_KINDS) + len(KINDS) + 1
 
 
 def test_a_missing_template_table_is_reported() -> None:
@@ -38,6 +42,32 @@ def test_a_missing_template_table_is_reported() -> None:
     document.tables[1].kind = "unknown"
     failures = tables_covered(document)
     assert [c.detail for c in failures] == ["no department_income table was found (every budget prints one)"]
+
+
+def test_either_appropriation_table_will_do_but_one_is_required() -> None:
+    document = _full()
+    document.tables[3].kind = "unknown"
+    assert tables_covered(document)[0].status == "pass"
+    document.tables[4].kind = "unknown"
+    [failure] = tables_covered(document)
+    assert "appropriation_overview or general_budget_expenditure" in failure.detail
+
+
+def test_without_a_three_public_table_the_text_must_state_three_public() -> None:
+    document = _full()
+    document.tables[5].kind = "unknown"
+    [failure] = tables_covered(document)
+    assert "三公" in failure.detail
+    document.facts = [Fact("three_public.total", "三公", Decimal(0), "yuan", 3, "三公经费为0。", "0万元")]
+    assert tables_covered(document)[0].status == "pass"
+
+
+def test_a_fund_table_printing_only_zero_totals_needs_no_codes() -> None:
+    document = _full()
+    document.tables.append(_table("fund_budget_expenditure", 7, [["合计", "0.00"]]))
+    document.line_items.append(LineItem("fund_budget_expenditure", 6, 0, 7, "合计", ["金额"], Decimal(0), "0.00",
+                                        "元", "total", is_total=True))
+    assert tables_covered(document)[0].status == "pass"
 
 
 def test_a_table_with_figures_but_no_line_items_is_reported() -> None:
@@ -77,7 +107,7 @@ def test_a_coded_table_none_of_whose_rows_was_compared_is_reported() -> None:
     document.checks = [Check("hierarchy_sum", "pass", "table 2 (department_income): 3 comparisons agree", 2, 3),
                        Check("column_total", "pass", "table 3 (department_expenditure) totals row: 1 comparisons agree", 3, 1)]
     [failure] = rows_compared(document)
-    assert failure.detail.startswith("table 5 (general_budget_expenditure): none of its 1 rows")
+    assert failure.detail.startswith("table 5 (general_budget_expenditure): none of its 1 coded rows")
 
 
 def test_run_checks_reports_coverage_with_counts() -> None:

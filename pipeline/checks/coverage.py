@@ -17,17 +17,20 @@ from pipeline.checks.common import of_kind, outcome, sides
 from pipeline.normalize.line_items import has_line_items
 from schemas.records import Check, Document, SourceTable
 
-# The national template's tables every budget (and, as final_*, every final account) prints:
-# overview, income, expenditure, appropriation overview, general budget by function, and
-# 三公. The fund budget and the basic-expenditure tables are left out of print when empty
-# (the contents-page rules, checks/contents.py, hold a document to the list it prints).
-REQUIRED_KINDS = ("overview", "department_income", "department_expenditure", "appropriation_overview",
-                  "general_budget_expenditure", "three_public")
+# The tables every budget (and, as final_*, every final account) prints, whatever its
+# template: overview, income, expenditure, and the appropriations (the national template's
+# 财政拨款收支总表, or only the 财政拨款支出表 of a central unit's four-table set); 三公 as a
+# table or, where there is none, in the text. The fund budget and basic-expenditure tables
+# are left out of print when empty (checks/contents.py holds a document to its own 目录).
+REQUIRED_KINDS: tuple[tuple[str, ...], ...] = (
+    ("overview",), ("department_income",), ("department_expenditure",),
+    ("appropriation_overview", "general_budget_expenditure"),  # a central unit's set may print only the latter
+)
 _FINAL_KIND = {"department_income": "final_income", "department_expenditure": "final_expenditure",
                "fund_budget_expenditure": "final_fund_budget"}
-# Tables listed by functional code: they must yield coded line items.
-CODED_KINDS = ("department_income", "department_expenditure", "general_budget_expenditure",
-               "fund_budget_expenditure")
+# Tables always listed by functional code: items other than totals must be coded. (The
+# income and expenditure tables may list the department's units instead.)
+CODED_KINDS = ("general_budget_expenditure", "fund_budget_expenditure")
 # Rules that compare the rows of one table, and name it in their detail (`table 3 (…)`).
 _ROW_RULES = frozenset({"row_total", "column_total", "hierarchy_sum"})
 _TABLE_REF = re.compile(r"table (\d+) \(")
@@ -49,10 +52,11 @@ def _tables_found(document: Document) -> tuple[list[Check], int]:
     if len(money) < 2:
         return [], 0  # a narrative or a single form published alone: nothing to hold it to
     failures = []
-    for kind in REQUIRED_KINDS:
-        wanted = _final(kind, final)
-        if not any(k == wanted or of_kind(k, kind) for k in kinds):
-            failures.append(Check("coverage", "fail", f"no {wanted} table was found (every budget prints one)", None))
+    for alternatives in REQUIRED_KINDS:
+        wanted = [_final(kind, final) for kind in alternatives]
+        if not any(k in wanted or of_kind(k, kind) for k in kinds for kind in alternatives):
+            failures.append(Check("coverage", "fail", f"no {' or '.join(wanted)} table was found "
+                                  "(every budget prints one)", None))
     return failures, len(REQUIRED_KINDS)
 
 
@@ -67,7 +71,8 @@ def _tables_yield(document: Document) -> tuple[list[Check], int]:
         if not items:
             failures.append(Check("coverage", "fail", f"table {index + 1} ({table.kind}, {table.title}) prints "
                                   "figures but yielded no line item", table.page))
-        elif any(of_kind(table.kind, k) for k in CODED_KINDS) and not any(i.functional_code for i in items):
+        elif any(of_kind(table.kind, k) for k in CODED_KINDS) and not any(i.functional_code for i in items) \
+                and any(i.amount and not i.is_total for i in items):
             failures.append(Check("coverage", "fail", f"table {index + 1} ({table.kind}) yielded "
                                   f"{len(items)} line items but none with a functional code", table.page))
     return failures, covered
@@ -76,7 +81,12 @@ def _tables_yield(document: Document) -> tuple[list[Check], int]:
 def _three_public_found(document: Document) -> tuple[list[Check], int]:
     """A 三公 table yields the 三公 figures, or is empty, or the text says they are zero."""
     tables = [t for t in document.tables if of_kind(t.kind, "three_public")]
-    if not tables or document.three_public.page is not None:
+    if not tables:
+        if len([t for t in document.tables if has_line_items(t.kind)]) < 2 or \
+                any(f.key.startswith("three_public.") for f in document.facts):
+            return [], 0
+        return [Check("coverage", "fail", "no 三公 table was found and the text states no 三公 figure", None)], 1
+    if document.three_public.page is not None:
         return [], len(tables)
     if all(not _has_figures(t) for t in tables):
         return [], len(tables)  # printed empty (本表无数据) or with its note
@@ -101,20 +111,23 @@ def _forms_yield_projects(document: Document) -> tuple[list[Check], int]:
 
 
 def _table_rows_compared(document: Document) -> tuple[list[Check], int]:
-    """A coded table none of whose rows any row rule compared is reported: its checks prove nothing."""
+    """A coded table none of whose rows any row rule compared is reported: its checks prove nothing.
+    (A blank template filled with zeros holds nothing to compare.)"""
     compared = {int(m.group(1)) - 1 for c in document.checks if c.rule in _ROW_RULES
                 for m in [_TABLE_REF.search(c.detail)] if m}
-    failures, covered = [], 0
+    rows: dict[tuple[int, str], int] = {}  # (table index, kind) → rows with a code and a figure other than zero
     for side in sides(document.line_items):
-        if not any(r.code for r in side.rows) or not any(of_kind(side.table_kind, k) for k in CODED_KINDS):
-            continue
-        covered += 1
-        if side.table_index not in compared:
-            table = document.tables[side.table_index] if side.table_index < len(document.tables) else None
-            failures.append(Check("coverage", "fail", f"table {side.table_index + 1} ({side.table_kind}): none of "
-                                  f"its {len(side.rows)} rows was compared by any rule",
-                                  table.page if table else None))
-    return failures, covered
+        if any(of_kind(side.table_kind, k) for k in CODED_KINDS):
+            counted = [r for r in side.rows if r.code and any(i.amount for i in r.cells.values())]
+            key = (side.table_index, side.table_kind)
+            rows[key] = rows.get(key, 0) + len(counted)
+    failures = []
+    for (index, kind), count in rows.items():
+        if count and index not in compared:
+            page = document.tables[index].page if index < len(document.tables) else None
+            failures.append(Check("coverage", "fail", f"table {index + 1} ({kind}): none of "
+                                  f"its {count} coded rows was compared by any rule", page))
+    return failures, len([c for c in rows.values() if c])
 
 
 def tables_covered(document: Document) -> list[Check]:

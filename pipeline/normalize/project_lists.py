@@ -21,7 +21,7 @@ from schemas.records import Indicator, Project, SourceTable
 from schemas.text import squash
 
 _NAME = re.compile(r"项目名称|^项目$|（项目）名称|\(项目\)名称")
-_AMOUNT = re.compile(r"预算数|金额|资金总额|总计|合计|年度预算|预算安排")
+_AMOUNT = re.compile(r"预算数|金额|资金总额|项目总额|总计|合计|年度预算|预算安排")
 _GOAL = re.compile(r"绩效目标$|^绩效目标")
 _HEADER_SCAN_ROWS = 3
 
