@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from pipeline.checks import run_checks
 from pipeline.checks.coverage import REQUIRED_KINDS, rows_compared, tables_covered
+from pipeline.normalize.performance import table_to_project
 from schemas.records import Check, Document, DocumentMeta, Fact, LineItem, Project, SourceTable, ThreePublic
 
 
@@ -100,6 +101,8 @@ def test_every_project_form_yields_a_project() -> None:
     document.projects = [Project("甲", 10)]
     [failure] = tables_covered(document)
     assert failure.page == 11 and "yielded no project" in failure.detail
+    document.tables[-1].rows = [["绩效指标", "效益指标", "社会效益指标", "作用显著"]]  # a continuation page
+    assert tables_covered(document)[0].status == "pass"
 
 
 def test_a_coded_table_none_of_whose_rows_was_compared_is_reported() -> None:
@@ -114,3 +117,12 @@ def test_run_checks_reports_coverage_with_counts() -> None:
     checks = run_checks(_full())
     assert any(c.rule == "coverage" for c in checks)
     assert all(c.covered is not None for c in checks if c.status == "pass")
+
+
+def test_a_form_whose_name_row_was_lost_is_named_by_its_title() -> None:
+    rows: list[list[str | None]] = [["主管部门及代码", "教育部105"], ["项目资金（万元）", "年度资金总额：", "10.00"]]
+    form = SourceTable("project_performance", "236教育管理与改革专项绩效目标表", None, [39, 40], [], rows)
+    project = table_to_project(form, "元")
+    assert project is not None and (project.name, project.amount) == ("236教育管理与改革专项", Decimal(100000))
+    form.title = "预算表12项目支出绩效目标表"
+    assert table_to_project(form, "元") is None

@@ -15,6 +15,7 @@ from collections import Counter
 from extractors.header import AMOUNT
 from pipeline.checks.common import of_kind, outcome, sides
 from pipeline.normalize.line_items import has_line_items
+from pipeline.normalize.performance import states_a_project
 from schemas.records import Check, Document, SourceTable
 
 # The tables every budget (and, as final_*, every final account) prints, whatever its
@@ -101,8 +102,8 @@ def _forms_yield_projects(document: Document) -> tuple[list[Check], int]:
     """Every project performance form yields a project printed on its pages."""
     failures, covered = [], 0
     for table in document.tables:
-        if not of_kind(table.kind, "project_performance") or table.empty:
-            continue
+        if not of_kind(table.kind, "project_performance") or table.empty or not states_a_project(table):
+            continue  # a page of indicator rows continuing the form before it is no form of its own
         covered += 1
         if not any(p.page in table.pages for p in document.projects):
             failures.append(Check("coverage", "fail", f"the project form on p{table.page} ({table.title}) "

@@ -38,7 +38,7 @@ _PROJECT_FIELDS = {
     "start": ("开始时间", "起始时间", "计划开始日期", "开始日期"),
     "end": ("结束时间", "截止时间", "计划完成日期", "完成日期", "结束日期"),
     "amount": ("项目本年度金额", "本年度金额", "年度预算", "本年预算数", "年度资金申请总额", "年度资金总额",
-               "项目资金", "实施期资金总额"),
+               "项目资金", "实施期资金总额", "资金总额"),
     "previous_amount": ("项目上年度金额", "上年度金额"),
 }
 
@@ -151,6 +151,14 @@ def label_unit(label: str) -> str | None:
 
 def _unit_in_labels(fields: dict[str, tuple[str, int]]) -> str | None:
     return next((unit for label in fields if (unit := label_unit(label))), None)
+
+
+def states_a_project(table: SourceTable) -> bool:
+    """Whether a form prints a project's name or money label (a page of indicator rows
+    continuing the form before it does not)."""
+    labels = _PROJECT_FIELDS["name"] + _PROJECT_FIELDS["amount"]
+    cells = [squash(c) for row in [*table.header, *table.rows] for c in row if c]
+    return any(c.startswith(labels) for c in cells)
 
 
 def _titled_name(table: SourceTable, fields: dict[str, tuple[str, int]]) -> tuple[str, int] | None:
