@@ -157,7 +157,7 @@ def states_a_project(table: SourceTable) -> bool:
     """Whether a form prints a project's name or money label (a page of indicator rows
     continuing the form before it does not)."""
     labels = _PROJECT_FIELDS["name"] + _PROJECT_FIELDS["amount"]
-    cells = [squash(c) for row in [*table.header, *table.rows] for c in row if c]
+    cells = [squash(c) for row in table.rows for c in row if c] + [squash(c) for path in table.header for c in path]
     return any(c.startswith(labels) for c in cells)
 
 
