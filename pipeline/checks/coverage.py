@@ -14,7 +14,7 @@ from collections import Counter
 
 from extractors.header import AMOUNT
 from pipeline.checks.common import of_kind, outcome, sides
-from pipeline.normalize.line_items import has_line_items
+from pipeline.normalize.line_items import has_line_items, table_columns
 from pipeline.normalize.performance import states_a_project
 from schemas.records import Check, Document, SourceTable
 
@@ -42,7 +42,11 @@ def _final(kind: str, final: bool) -> str:
 
 
 def _has_figures(table: SourceTable) -> bool:
-    return not table.empty and any(c and AMOUNT.match(c) for row in table.rows for c in row)
+    """Figures in the table's amount columns (a blank template prints codes, not figures)."""
+    if table.empty:
+        return False
+    amounts = [c.index for c in table_columns(table) if c.role == "amount"]
+    return any(i < len(row) and row[i] and AMOUNT.match(row[i] or "") for row in table.rows for i in amounts)
 
 
 def _tables_found(document: Document) -> tuple[list[Check], int]:
@@ -99,10 +103,11 @@ def _three_public_found(document: Document) -> tuple[list[Check], int]:
 
 
 def _forms_yield_projects(document: Document) -> tuple[list[Check], int]:
-    """Every project performance form yields a project printed on its pages."""
+    """Every project performance form of a budget yields a project printed on its pages (a final
+    account's 绩效自评表 are not read as projects yet: see README, not supported)."""
     failures, covered = [], 0
     for table in document.tables:
-        if not of_kind(table.kind, "project_performance") or table.empty or not states_a_project(table):
+        if table.kind != "project_performance" or table.empty or not states_a_project(table):
             continue  # a page of indicator rows continuing the form before it is no form of its own
         covered += 1
         if not any(p.page in table.pages for p in document.projects):
