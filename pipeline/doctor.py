@@ -10,6 +10,7 @@ parts never read, pages without text), and gives one verdict.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,7 +106,7 @@ def diagnose_files(groups: list[list[str]], parse: Callable[[list[str]], Documen
         try:
             out.append(diagnose(parse(files)))
         except rejected as exc:
-            out.append(refused(files[0], str(exc)))
+            out.append(refused(os.path.basename(files[0]), str(exc)))
     return out
 
 
