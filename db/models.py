@@ -185,6 +185,8 @@ class FactRow(Base):
     value_source: Mapped[str] = mapped_column(Text)
     unit: Mapped[str] = mapped_column(String(40))
     sentence: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str | None] = mapped_column(String(40))
+    basis: Mapped[str | None] = mapped_column(String(10))
 
 
 class CheckRow(Base):
@@ -199,6 +201,7 @@ class CheckRow(Base):
     detail: Mapped[str] = mapped_column(Text)
     tables: Mapped[list[Any]] = mapped_column(server_default="[]")
     severity: Mapped[str] = mapped_column(String(10), server_default="fail")  # fail | warn
+    covered: Mapped[int | None]
 
 
 class CodeRow(Base):

@@ -15,13 +15,13 @@ from pdfminer.psparser import PSException
 
 from extractors.captions import is_note_text
 from extractors.contents_page import listed_tables
+from extractors.document_class import not_budget_reason
 from extractors.grid import RawTable
 from extractors.metadata import read_metadata
 from extractors.page_content import PageContent, read_page
 from extractors.pdf_open import disclosure_sha256, open_pdf
 from extractors.sections import lines_to_sections
 from extractors.settings import ExtractSettings
-from extractors.table_kinds import UNKNOWN
 from extractors.tables import pages_to_tables
 from schemas.errors import Reason, RejectedInput
 from schemas.patterns import GRAND_TOTAL
@@ -74,10 +74,8 @@ def extract(paths: list[str], settings: ExtractSettings) -> Extraction:
     tables, caption_ids = pages_to_tables(pages)
     narrative = [line for page in pages for line in page.lines if id(line) not in caption_ids]
     meta = read_metadata(pages)
-    if meta.doc_kind is None and all(t.kind == UNKNOWN for t in tables):
-        raise RejectedInput(
-            paths[0], Reason.NOT_BUDGET, "neither a title nor a table names a budget (预算) or final accounts (决算)"
-        )
+    if reason := not_budget_reason(meta.title, meta.cover_heading, tables):
+        raise RejectedInput(paths[0], Reason.NOT_BUDGET, reason)
     return Extraction(
         meta=DocumentMeta(
             sha256=disclosure_sha256(paths),

@@ -37,6 +37,8 @@ _SCAN_PAGES = 3
 _MAX_TITLE = 60
 # （汇总） and （本级） say the reporting level, not the department's name.
 _LEVEL_MARK = re.compile(r"[（(](汇总|本级)[)）]?")
+_DOCUMENT_NUMBER = re.compile(r"[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号$")  # 泉气函〔2024〕31号 is not a heading
+_MAX_HEADING = 100
 
 
 @dataclass
@@ -48,6 +50,9 @@ class Metadata:
     reporting_level: str | None = None
     doc_kind: str | None = None
     published_on: date | None = None
+    cover_heading: str | None = None
+    """The largest-printed block of the first page with text, whatever it says: a
+    notice's heading (…的通知) tells what the document is."""
 
 
 def _blocks(lines: list[TextLine]) -> list[list[TextLine]]:
@@ -84,6 +89,15 @@ def _title(pages: list[PageContent]) -> tuple[str | None, list[TextLine]]:
         if candidates:
             return max(candidates)[2], page.lines
     return None, []
+
+
+def _cover_heading(pages: list[PageContent]) -> str | None:
+    for page in pages[:_SCAN_PAGES]:
+        blocks = sorted(_blocks(page.lines), key=lambda b: -b[0].size)
+        texts = [t for b in blocks if not _DOCUMENT_NUMBER.search(t := _join_title(b)) and len(t) <= _MAX_HEADING]
+        if texts:
+            return texts[0]
+    return None
 
 
 def _year(title: str | None, cover: list[TextLine], pages: list[PageContent]) -> int | None:
@@ -154,4 +168,5 @@ def read_metadata(pages: list[PageContent]) -> Metadata:
         reporting_level=_level(title, cover),
         doc_kind=doc_kind,
         published_on=_published(pages),
+        cover_heading=_cover_heading(pages),
     )

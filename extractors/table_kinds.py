@@ -15,7 +15,7 @@ from functools import cache
 
 from schemas.table_kinds import UNKNOWN, catalog
 
-__all__ = ["UNKNOWN", "is_table_title", "kind_of_header", "kind_of_title", "normalize_title"]
+__all__ = ["UNKNOWN", "is_budget_kind", "is_table_title", "kind_of_header", "kind_of_title", "normalize_title"]
 
 _NOISE = re.compile(r"[\s\"'“”‘’〝〞「」『』]")
 
@@ -81,6 +81,13 @@ def kind_of_header(cells: list[str]) -> str:
         if all(term in text for term in terms):
             return kind
     return UNKNOWN
+
+
+def is_budget_kind(kind: str) -> bool:
+    """Whether a table of this kind shows that its document is a budget or final account
+    (a contents page or a list of units does not: any document may hold one)."""
+    spec = catalog().spec(kind)
+    return spec.name != UNKNOWN and spec.budget
 
 
 def is_table_title(text: str) -> bool:

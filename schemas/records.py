@@ -19,6 +19,7 @@ Scope = Literal["department", "project"]
 Operator = Literal["=", ">", ">=", "<", "<="]
 Severity = Literal["fail", "warn"]
 Status = Literal["pass", "warn", "fail"]
+ChangeBasis = Literal["budget", "actual"]
 
 
 @dataclass
@@ -194,6 +195,12 @@ class Fact:
     sentence: str
     value_source: str = ""
     """The figure as printed (`500.9万元`): its decimals say how precisely to compare."""
+    scope: str | None = None
+    """Which money the section stating the figure is about: `all` funds, `appropriation`
+    (财政拨款), `general_budget` (一般公共预算), `fund_budget`, …; it decides the table compared."""
+    basis: ChangeBasis | None = None
+    """For a year-on-year change: what it is measured against, last year's budget
+    (`比上年预算数`) or its actual outturn (`比上年执行数`); None where the text does not say."""
 
 
 @dataclass
@@ -207,6 +214,8 @@ class Check:
     severity: Severity = "fail"  # what not passing means: a failure, or a warning to read
     tables: tuple[int, ...] = ()
     """Indexes of the tables whose figures the check compared (for their reports' confidence)."""
+    covered: int | None = None
+    """How many rows, figures or tables the check compared (a check comparing nothing is no evidence)."""
 
     @classmethod
     def outcome(cls, rule: str, passed: bool, severity: Severity, detail: str, page: int | None) -> Check:

@@ -24,7 +24,7 @@ SHAPES: tuple[Shape, ...] = ("grid", "form", "list", "contents")
 CODES: tuple[Codes, ...] = ("functional", "economic", "none")
 YIELDS = frozenset({"projects", "indicators", "three_public", "project_amounts"})
 _ATTRIBUTES = frozenset(
-    {"titles", "headers", "refines", "shape", "line_items", "codes", "yields", "sides", "final", "final_of"}
+    {"titles", "headers", "refines", "shape", "line_items", "codes", "yields", "sides", "final", "final_of", "budget"}
 )
 
 
@@ -48,6 +48,8 @@ class KindSpec:
     sides: int = 1
     final: bool = False
     final_of: str | None = None
+    budget: bool = True
+    """A table of this kind is evidence that its document is a budget or final account."""
     titles: tuple[str, ...] = ()
     headers: tuple[tuple[str, ...], ...] = ()
     refines: Refinement | None = None
@@ -117,6 +119,7 @@ def _kind(name: str, data: dict[str, Any]) -> KindSpec:
         sides=int(data.get("sides", 1)),
         final=bool(data.get("final", False) or data.get("final_of")),
         final_of=data.get("final_of"),
+        budget=bool(data.get("budget", True)),
         titles=tuple(data.get("titles", [])),
         headers=tuple(tuple(group) for group in data.get("headers", [])),
         refines=Refinement(frozenset(refines["kinds"]), tuple(refines["terms"])) if refines else None,

@@ -115,7 +115,7 @@ def test_severity_in_the_contract(make_document: MakeDocument) -> None:
     obj = json.loads(dumps(doc))
     validate(obj)
     assert obj["checks"][-1] == {"rule": "unknown_code", "status": "warn", "detail": obj["checks"][-1]["detail"],
-                                 "page": 5, "severity": "warn", "tables": []}
+                                 "page": 5, "severity": "warn", "tables": [], "covered": None}
 
 
 def test_contract_rejects_an_unknown_status(make_document: MakeDocument) -> None:

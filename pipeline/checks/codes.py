@@ -82,5 +82,6 @@ def unknown_codes(document: Document) -> list[Check]:
             checks.append(Check.outcome("unknown_code", False, verdict.severity, detail, page))
     if seen and not any(c.status == "fail" for c in checks):
         known = len(seen) - len(checks)
-        checks.append(Check("unknown_code", "pass", f"{known} of {len(seen)} codes are in the {year} codebooks", None))
+        checks.append(Check("unknown_code", "pass", f"{known} of {len(seen)} codes are in the {year} codebooks", None,
+                            covered=len(seen)))
     return checks

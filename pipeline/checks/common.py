@@ -86,7 +86,9 @@ def outcome(
 ) -> list[Check]:
     """The failures, or one passing check saying how many comparisons agreed (of `tables`)."""
     if failures:
+        for failure in failures:
+            failure.covered = 1 if failure.covered is None else failure.covered
         return failures
     if compared == 0:
         return []
-    return [Check(rule, "pass", f"{where}: {compared} comparisons agree", page, tables=tables)]
+    return [Check(rule, "pass", f"{where}: {compared} comparisons agree", page, tables=tables, covered=compared)]

@@ -24,6 +24,15 @@ FACT_TABLE: dict[str, tuple[tuple[str, str, str], ...]] = {
     "appropriation.total": (("appropriation_overview", "total", "income"),),
     "fund_budget.total": (("fund_budget_expenditure", "total", "first"),),
 }
+# A section's scope (Fact.scope) decides the table: a 类's figure in a section on all funds
+# is the expenditure table's, on the government fund budget the fund table's; a 收入/支出
+# total in a section on 财政拨款 is the appropriation overview's.
+CLASS_TABLE = {"all": "department_expenditure", "fund_budget": "fund_budget_expenditure"}
+_DEFAULT_CLASS_TABLE = "general_budget_expenditure"
+SCOPED_TOTALS: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {
+    ("appropriation", key): (("appropriation_overview", "total", "income"),)
+    for key in ("total", "income.total", "expenditure.total")
+}
 _THREE_PUBLIC = ("total", "outbound_travel", "reception", "vehicles", "vehicle_purchase", "vehicle_operation")
 # A final account's `KEY.budget` (年初预算) and `KEY.adjusted` facts: the table columns of that money.
 _AGAINST = {"budget": "budget.", "adjusted": "adjusted."}
@@ -36,10 +45,13 @@ def fact_quantum(fact: Fact) -> Decimal:
     return quantum(number, unit)
 
 
-def _class_amount(document: Document, code: str, measure: str = "total") -> tuple[Decimal, int] | None:
-    """A 类's (款's, 项's) total in the general-budget table: its own row, else the sum of its top rows."""
+def _class_amount(
+    document: Document, code: str, kind: str = _DEFAULT_CLASS_TABLE, measure: str = "total"
+) -> tuple[Decimal, int] | None:
+    """A 类's (款's, 项's) amount of `measure` in a table by functional code: its own row,
+    else the sum of its top rows."""
     for side in sides(document.line_items):
-        if not of_kind(side.table_kind, "general_budget_expenditure"):
+        if not of_kind(side.table_kind, kind):
             continue
         rows = [r for r in side.rows if r.code and r.code.startswith(code)]
         if not rows:
@@ -62,25 +74,38 @@ def _compare(fact: Fact, amount: Decimal, page: int, where: str) -> Check:
     ok = _at_printed_precision(fact.value, amount, fact_quantum(fact))
     return Check("narrative_vs_table", status(ok), (
         f"{fact.key}: the text on p{fact.page} says {fact.value_source} ({yuan(fact.value)}), "
-        f"{where} p{page} says {yuan(amount)}"), fact.page)
+        f"{where} p{page} says {yuan(amount)}"), fact.page, covered=1)
+
+
+def _names_an_item(fact: Fact) -> bool:
+    """A figure of a numbered 类/款/项 (`general_budget.class.205`), not its share."""
+    return fact.key.startswith(("general_budget.class.", "general_budget.item.")) and not fact.key.endswith(".share")
 
 
 def table_amounts(document: Document, fact: Fact) -> list[tuple[Decimal, int, str]]:
-    """The table figures (amount, page, table kind) a narrative fact may state, usual reading first."""
+    """The table figures (amount, page, table kind) a narrative fact may state, usual reading first.
+
+    The section's scope (`Fact.scope`) decides the table: a 类's figure in a section on
+    all funds is the expenditure table's, falling back to the general-budget table.
+    """
     three = document.three_public
     if fact.unit != "yuan" or not fact.value_source:
         return []
-    if fact.key in FACT_TABLE:
-        found = [(item.amount, item.page, kind) for kind, measure, where in FACT_TABLE[fact.key]
+    tables = SCOPED_TOTALS.get((fact.scope or "", fact.key)) or FACT_TABLE.get(fact.key)
+    if tables:
+        found = [(item.amount, item.page, kind) for kind, measure, where in tables
                  if (item := table_total(document, kind, measure, where)) is not None]
-        kind = FACT_TABLE[fact.key][0][0]
+        kind = tables[0][0]
         if not found and kind == "fund_budget_expenditure":
             empty = next((t.page for t in document.tables if t.kind == kind and t.empty), None)
             found = [(Decimal(0), empty, kind)] if empty is not None else []
         return found
-    if fact.key.startswith(("general_budget.class.", "general_budget.item.")) and not fact.key.endswith(".share"):
-        amount = _class_amount(document, fact.key.rsplit(".", 1)[1])
-        return [(amount[0], amount[1], "general_budget_expenditure")] if amount is not None else []
+    if _names_an_item(fact):
+        code = fact.key.rsplit(".", 1)[1]
+        for table in dict.fromkeys((CLASS_TABLE.get(fact.scope or "", _DEFAULT_CLASS_TABLE), _DEFAULT_CLASS_TABLE)):
+            if (amount := _class_amount(document, code, table)) is not None:
+                return [(amount[0], amount[1], table)]
+        return []
     if fact.key.startswith("three_public.") and fact.key.split(".", 1)[1] in _THREE_PUBLIC and three.page:
         value = getattr(three, fact.key.split(".", 1)[1])
         return [(value if value is not None else Decimal(0), three.page, "three_public")]
@@ -94,7 +119,7 @@ def _budgeted(document: Document, key: str, prefix: str) -> tuple[Decimal, int, 
             if (item := table_total(document, kind, prefix + measure, where)) is not None:
                 return item.amount, item.page, kind
     elif key.startswith(("general_budget.class.", "general_budget.item.")):
-        if found := _class_amount(document, key.rsplit(".", 1)[1], prefix + "total"):
+        if found := _class_amount(document, key.rsplit(".", 1)[1], measure=prefix + "total"):
             return found[0], found[1], "general_budget_expenditure"
     elif key.startswith("three_public.") and prefix == "budget.":
         planned = budgeted_three_public(document.line_items, document.meta.fiscal_year)
@@ -119,6 +144,10 @@ def narrative_vs_tables(document: Document) -> list[Check]:
         compared = [_compare(fact, amount, page, where) for amount, page, where in table_amounts(document, fact)]
         if compared:
             checks.append(next((c for c in compared if c.status == "pass"), compared[0]))
+        elif _names_an_item(fact) and any(of_kind(i.table_kind, _DEFAULT_CLASS_TABLE) for i in document.line_items):
+            checks.append(Check("coverage", "fail", (
+                f"{fact.key}: the text on p{fact.page} names {fact.label} ({fact.value_source}), "
+                f"but no row of code {fact.key.rsplit('.', 1)[1]} was read in the tables"), fact.page, covered=0))
     return checks
 
 

@@ -12,6 +12,7 @@ import click
 
 from db.engine import DatabaseUnavailable
 from pipeline.commands import crawl as crawl_cmd
+from pipeline.commands import doctor as doctor_cmd
 from pipeline.commands import eval as eval_cmd
 from pipeline.commands import export as export_cmd
 from pipeline.commands import ingest as ingest_cmd
@@ -45,3 +46,4 @@ main.add_command(export_cmd.export)
 main.add_command(stats_cmd.stats)
 main.add_command(serve_cmd.serve)
 main.add_command(crawl_cmd.crawl_cmd)
+main.add_command(doctor_cmd.doctor)

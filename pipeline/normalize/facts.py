@@ -3,7 +3,12 @@
 A sentence is read figure by figure: the words printed since the previous
 figure name it (rules in vocab/facts.toml), `占 x%` is the share of the
 figure before it, and `增加/减少 x 万元`, `增长/下降 x%` are changes of the
-sentence's subject. The first statement of a key wins; restatements later in
+subject named before them in their clause, else of the figure before them
+(`收入预算 A 万元，比上年执行数减少 B 万元`), whatever the connective (比上年,
+与上年相比, 较上年, 同比). A change records its basis: last year's budget
+(`比上年预算数`) or actual outturn (`比上年执行数`, `决算数`), None where the
+text names neither; a basis holds for the changes after it until the next
+connective. The first statement of a key wins; restatements later in
 the text are left to the checks, which compare them with the tables.
 
 A final account (决算) sets each figure against its budget: `年初预算为A万元，
@@ -26,7 +31,7 @@ from importlib import resources
 from pipeline.normalize.amounts import UNIT_FACTORS
 from pipeline.normalize.codebook import Codebook
 from schemas.patterns import LIST_ITEM, NUMBERED_HEADING
-from schemas.records import Fact, Section
+from schemas.records import ChangeBasis, Fact, Section
 
 MENTION = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
@@ -39,7 +44,7 @@ _CHANGE = re.compile(r"(增加|减少|增长|下降|上升|降低)[^，,；;]*$"
 _DOWN = re.compile(r"(减少|下降|降低)[^，,；;]*$")
 _SHARE = re.compile(r"占[^，,；;]*$")
 _CLASS = re.compile(r"([\u4e00-\u9fff、]+?)[（(]\d*类[)）]")
-_SPLITS = frozenset({"expenditure.basic", "expenditure.project"})
+_SPLITS = frozenset({"expenditure.basic", "expenditure.project", "expenditure.basic.personnel", "expenditure.basic.public"})
 _OTHER_MONEY = frozenset({"general_budget.total", "appropriation.total", "income.general_budget", "fund_budget.total"})
 _INITIAL = re.compile(r"年初结转")  # in a final account: money carried in, not the year's
 # In a final account: the budget a figure is set against, the share of it spent, a printed difference.
@@ -50,6 +55,12 @@ _DIFFERENCE = re.compile(r"决算数?(?:较|比)(?:年初|调整)?预算数?(增
 _SET_AGAINST = (".budget", ".adjusted", ".difference")  # keys of a figure's budget, not of a figure
 _CODED = re.compile(r"([\u4e00-\u9fff]+)[（(](\d{7}|\d{5}|\d{3})[)）]")  # 小学教育（2050202）
 _ITEMIZED = frozenset({"operating_costs"})  # wholes whose 其中 parts are cost items, not figures of their own
+# The words that set a change against a base, and the base they name.
+_CONNECTIVE = re.compile(r"(?<![占对])比(?![例重率])|较(?![多少大高低好])")
+_BASIS = re.compile(
+    r"(?:上年|上一年度?|去年|20\d{2}\s*年度?)(?:年初|当年)?"
+    r"(?:(?P<actual>预算执行数?|执行数?|决算数?|实际(?:数|支出|收入)?)|(?P<budget>预算数?))"
+)
 _PREVIOUS = re.compile(r"执行数|上年(?!结转|结余)|去年|上一年度")
 _ITEM = re.compile(
     r"(?P<cls>[\u4e00-\u9fff、]+?)[（(]类[)）]\s*(?P<kuan>[^（）()“”\"，,]+?)[（(]款[)）]"
@@ -76,6 +87,7 @@ class FactVocabulary:
     rules: tuple[FactRule, ...]
     changes: dict[str, str]
     shares: tuple[str, ...]
+    scopes: dict[str, tuple[str, ...]]
 
 
 @cache
@@ -89,7 +101,26 @@ def vocabulary() -> FactVocabulary:
             raise ValueError(f"facts.toml: rule {spec.get('key')!r} has unknown keys {sorted(unknown)}")
         rules.append(FactRule(spec["key"], tuple(spec["any"]), tuple(spec.get("not", ())), spec.get("unit", "money"),
                               tuple(spec.get("all", ())), tuple(spec.get("within", ()))))
-    return FactVocabulary(tuple(rules), dict(data["changes"]), tuple(data["shares"]))
+    scopes = {scope: tuple(terms) for scope, terms in data["scopes"].items()}
+    return FactVocabulary(tuple(rules), dict(data["changes"]), tuple(data["shares"]), scopes)
+
+
+def heading_scope(heading: str) -> str | None:
+    """The money a heading says its section is about (`三、财政拨款收支预算总体情况` → appropriation)."""
+    text = heading.replace("收、支", "收支")
+    return next((scope for scope, terms in vocabulary().scopes.items() if any(t in text for t in terms)), None)
+
+
+def section_scopes(sections: list[Section]) -> list[str | None]:
+    """Each section's scope: its own heading's, else its parent's (the nearest section above of a higher level)."""
+    scopes: list[str | None] = []
+    for index, section in enumerate(sections):
+        scope = heading_scope(section.heading)
+        if scope is None:
+            parent = next((j for j in range(index - 1, -1, -1) if sections[j].level < section.level), None)
+            scope = scopes[parent] if parent is not None else None
+        scopes.append(scope)
+    return scopes
 
 
 def money_unit(mention: re.Match[str]) -> str | None:
@@ -131,12 +162,12 @@ def _item_key(context: str, year: int | None) -> tuple[str, str] | None:
     if not found:
         return None
     book = Codebook.load("functional", year)
-    code = book.find(found.group("cls"))
+    code = book.find(found.group("cls").strip())
     if code is None or code.level != 1:
         return None
     for name, level in ((found.group("kuan"), 2), (found.group("xiang"), 3)):
-        if name:
-            code = book.find(name, parent=code.code)
+        if name:  # the subject is the last level named: a 项 that cannot be found is no 款's figure
+            code = book.find(name.strip(), parent=code.code)
             if code is None or code.level != level:
                 return None
     return f"general_budget.item.{code.code}", found.group(0)
@@ -168,6 +199,17 @@ def _coded_item(text: str, year: int | None) -> tuple[str, str] | None:
 
 def _change_base(key: str | None) -> str | None:
     return vocabulary().changes.get(key) if key else None
+
+
+def change_basis(span: str, current: ChangeBasis | None) -> ChangeBasis | None:
+    """The basis of the changes after `span` (the words since the previous figure):
+    a new connective names its own (or none), else the one before holds (`，增长5%`)."""
+    if not _CONNECTIVE.search(span):
+        return current
+    found = _BASIS.search(span)
+    if found is None:
+        return None
+    return "actual" if found.group("actual") else "budget"
 
 
 def sentences(section: Section) -> Iterator[tuple[str, int]]:
@@ -205,8 +247,11 @@ def sentence_facts(
         topic = labelled[0]
     facts: list[Fact] = []
     start, last = 0, None
+    basis: ChangeBasis | None = None
     for mention in MENTION.finditer(sentence):
-        context = _CLAUSE.split(sentence[start:mention.start()])[-1]
+        span = sentence[start:mention.start()]
+        context = _CLAUSE.split(span)[-1]
+        basis = change_basis(span, basis)
         start = mention.end()
         unit = mention.group("unit")
         value = Decimal(mention.group("num").replace(",", ""))
@@ -216,10 +261,15 @@ def sentence_facts(
                 facts.append(Fact(f"{last}.execution_rate", context.strip("，,"), value, "percent", page, sentence, printed))
             elif _SHARE.search(context) and last and last.startswith(vocabulary().shares):
                 facts.append(Fact(f"{last}.share", f"{last}占", value, "percent", page, sentence, printed))
-            elif _CHANGE.search(context) and (base := _change_base(_rule_or(context, subject))):
-                signed = -value if _DOWN.search(context) else value
-                facts.append(Fact(f"{base}.change_percent", context.strip("，,"), signed, "percent", page, sentence, printed))
+            elif _CHANGE.search(context):
+                subject = _rule_or(context, subject)
+                if base := _change_base(subject):
+                    signed = -value if _DOWN.search(context) else value
+                    facts.append(Fact(f"{base}.change_percent", context.strip("，,"), signed, "percent", page,
+                                      sentence, printed, basis=basis))
             continue
+        if unit in _COUNT_UNITS and _CHANGE.search(context):
+            continue  # 比上年增加2辆: a change of a count, not the count
         if unit in _COUNT_UNITS:
             # A count's noun may follow it (`共计31个一级项目`): failing its clause, the
             # sentence up to the figure and the rest of the figure's clause name it.
@@ -236,7 +286,8 @@ def sentence_facts(
             subject = _rule_or(context, subject)
             if base := _change_base(subject):
                 signed = -yuan if _DOWN.search(context) else yuan
-                facts.append(Fact(f"{base}.change_amount", context.strip("，,"), signed, "yuan", page, sentence, printed))
+                facts.append(Fact(f"{base}.change_amount", context.strip("，,"), signed, "yuan", page, sentence, printed,
+                                  basis=basis))
             continue
         if _PREVIOUS.search(context) or (final and _INITIAL.search(context)):
             last = None
@@ -288,7 +339,7 @@ def sections_to_facts(sections: list[Section], year: int | None, final: bool = F
     (`final`) the year's 决算 figures, not the 年初预算 they are set against."""
     seen: set[str] = set()
     out: list[Fact] = []
-    for section in sections:
+    for section, scope in zip(sections, section_scopes(sections), strict=True):
         subject: str | None = None
         topic: str | None = None
         for sentence, page in sentences(section):
@@ -301,6 +352,7 @@ def sections_to_facts(sections: list[Section], year: int | None, final: bool = F
             if item or not _keeps_topic(sentence, topic, final):
                 topic = item[0] if item else named[0] if named and heading else None
             for fact in found:
+                fact.scope = scope
                 if fact.key not in seen:
                     seen.add(fact.key)
                     out.append(fact)

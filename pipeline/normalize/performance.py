@@ -27,6 +27,7 @@ _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _UNIT_COL = re.compile(r"(度量单位|计量单位)")
 _OPERATOR_COL = re.compile(r"指标值类型")
 _OPERATORS = frozenset({"≥", "≤", ">", "<", "=", "＞", "＜", "＝", ">=", "<="})
+_FORM_TITLE_TAIL = re.compile(r"(项目支出|项目)?绩效目标(申报|填报)?表.*$")
 _LABEL_UNIT = re.compile(r"[（(](?:单位[:：])?(万元|元)[)）]")
 
 
@@ -140,10 +141,27 @@ def _unit_in_labels(fields: dict[str, tuple[str, int]]) -> str | None:
     return next((unit for label in fields if (unit := label_unit(label))), None)
 
 
+def states_a_project(table: SourceTable) -> bool:
+    """Whether a form prints a project's name or money label (a page of indicator rows
+    continuing the form before it does not)."""
+    labels = vocabulary().project_form["name"] + vocabulary().project_form["amount"]
+    cells = [squash(c) for row in table.rows for c in row if c] + [squash(c) for path in table.header for c in path]
+    return any(c.startswith(labels) for c in cells)
+
+
+def _titled_name(table: SourceTable, fields: dict[str, tuple[str, int]]) -> tuple[str, int] | None:
+    """A form whose 项目名称 row was lost (printed alone at a page foot) is named by its own
+    title (`236教育管理与改革专项绩效目标表`), where the title names a project and the form states its money."""
+    name = _FORM_TITLE_TAIL.sub("", squash(table.title or ""))
+    if len(name) < 4 or "表" in name or _field(fields, vocabulary().project_form["amount"]) is None:
+        return None
+    return name, table.page
+
+
 def table_to_project(table: SourceTable, default_unit: str | None) -> Project | None:
     """The project a form describes, amounts in yuan."""
     fields = _form_fields(table)
-    name = _field(fields, vocabulary().project_form["name"])
+    name = _field(fields, vocabulary().project_form["name"]) or _titled_name(table, fields)
     if name is None:
         return None
     unit = _unit_in_labels(fields) or table.unit or default_unit

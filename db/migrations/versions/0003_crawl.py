@@ -1,7 +1,7 @@
 """The crawler's memory: crawl_runs, crawl_urls, crawl_files, crawl_versions.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-29 19:20:00
 """
 

@@ -9,7 +9,7 @@
   replace and delete changes it in the same transaction.
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Checks carry a severity: a failure, or a warning to read.
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 Create Date: 2026-11-29 19:40:00
 
 Rows loaded before this revision were all failures or passes of fail-severity

@@ -1,0 +1,141 @@
+"""How far to trust a parse of a PDF nobody has checked by hand.
+
+On any budget a failed check that is not a confirmed disagreement of the
+source is a bug signal. `diagnose` groups a document's failed checks by
+their likely cause, so a user with a new publisher's PDF sees at once where
+the parse is weak (tables of no known kind, codes missing from the codebook,
+sums that do not add up, tables disagreeing, the text against the tables,
+parts never read, pages without text), and gives one verdict.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from extractors.table_kinds import UNKNOWN
+from schemas.records import Check, Document
+
+# rule → likely cause, in the order a report lists them.
+CAUSES: dict[str, tuple[str, ...]] = {
+    "text layer": ("text_layer",),
+    "unknown kind": (),  # tables of no known kind: read from the tables, not from a check
+    "unknown code": ("unknown_code",),
+    "row/column sum": ("row_total", "column_total", "hierarchy_sum", "three_public_parts"),
+    "cross-table": ("cross_table_total", "income_equals_expenditure", "contents"),
+    "narrative": ("narrative_vs_table", "statement", "year", "placeholder"),
+    "coverage": ("coverage",),
+}
+_OTHER = "other"
+
+
+@dataclass
+class Finding:
+    """One failed check (or unread table) with where it is and what it says."""
+
+    rule: str
+    page: int | None
+    detail: str
+
+
+@dataclass
+class Diagnosis:
+    """A document's failed checks by likely cause, and the verdict they add up to."""
+
+    source: str
+    pages: int
+    tables: int
+    checks_passed: int
+    covered: int
+    causes: dict[str, list[Finding]] = field(default_factory=dict)
+    warnings: list[Finding] = field(default_factory=list)
+    """Checks of severity warn that did not pass: worth reading, no evidence of a misread."""
+    refused: str | None = None
+
+    @property
+    def failures(self) -> int:
+        return sum(len(f) for f in self.causes.values())
+
+    @property
+    def verdict(self) -> str:
+        if self.refused:
+            return f"refused: {self.refused}"
+        if not self.failures and self.checks_passed and self.covered:
+            return f"trust: every check passes ({self.checks_passed} checks over {self.covered} rows and figures)"
+        if not self.checks_passed:
+            return "no evidence: no check compared anything; treat every figure as unverified"
+        worst = max(self.causes, key=lambda c: len(self.causes[c]))
+        return (f"check before use: {self.failures} failed checks, mostly {worst} "
+                f"({len(self.causes[worst])}); {self.checks_passed} checks pass")
+
+
+def cause_of(rule: str) -> str:
+    return next((cause for cause, rules in CAUSES.items() if any(rule.startswith(r) for r in rules)), _OTHER)
+
+
+def diagnose(document: Document) -> Diagnosis:
+    """Group a parsed document's failed checks (and unknown tables) by likely cause."""
+    passed = [c for c in document.checks if c.status == "pass"]
+    diagnosis = Diagnosis(document.meta.source, document.meta.page_count, len(document.tables), len(passed),
+                          sum(c.covered or 0 for c in passed))
+    for index, table in enumerate(document.tables):
+        if table.kind == UNKNOWN:
+            diagnosis.causes.setdefault("unknown kind", []).append(
+                Finding("table_kind", table.page, f"table {index + 1} ({table.title or 'untitled'}) is of no known kind"))
+    for check in document.checks:
+        if check.status == "fail":
+            diagnosis.causes.setdefault(cause_of(check.rule), []).append(_finding(check))
+        elif check.status == "warn":
+            diagnosis.warnings.append(_finding(check))
+    order = [*CAUSES, _OTHER]
+    diagnosis.causes = {c: diagnosis.causes[c] for c in order if c in diagnosis.causes}
+    return diagnosis
+
+
+def _finding(check: Check) -> Finding:
+    return Finding(check.rule, check.page, check.detail)
+
+
+def refused(source: str, reason: str) -> Diagnosis:
+    return Diagnosis(source, 0, 0, 0, 0, refused=reason)
+
+
+def diagnose_files(groups: list[list[str]], parse: Callable[[list[str]], Document],
+                   rejected: type[Exception]) -> list[Diagnosis]:
+    """A diagnosis per disclosure (a group of files parsed as one); a refused file says why."""
+    out = []
+    for files in groups:
+        try:
+            out.append(diagnose(parse(files)))
+        except rejected as exc:
+            out.append(refused(os.path.basename(files[0]), str(exc)))
+    return out
+
+
+def as_dict(diagnosis: Diagnosis) -> dict[str, Any]:
+    return {
+        "source": diagnosis.source, "pages": diagnosis.pages, "tables": diagnosis.tables,
+        "checks_passed": diagnosis.checks_passed, "covered": diagnosis.covered, "failures": diagnosis.failures,
+        "verdict": diagnosis.verdict, "refused": diagnosis.refused,
+        "causes": {cause: [vars(f) for f in findings] for cause, findings in diagnosis.causes.items()},
+        "warnings": [vars(f) for f in diagnosis.warnings],
+    }
+
+
+def format_report(diagnoses: list[Diagnosis]) -> str:
+    lines = []
+    for d in diagnoses:
+        lines.append(f"{d.source}: {d.verdict}")
+        for cause, findings in d.causes.items():
+            lines.append(f"  {cause} ({len(findings)})")
+            lines.extend(_line(f) for f in findings)
+        if d.warnings:
+            lines.append(f"  warnings ({len(d.warnings)})")
+            lines.extend(_line(f) for f in d.warnings)
+    return "\n".join(lines)
+
+
+def _line(finding: Finding) -> str:
+    return f"    p{finding.page if finding.page is not None else '-'} {finding.rule}: {finding.detail}"

@@ -1,0 +1,57 @@
+"""`yusuan doctor`: failed checks grouped by likely cause, and a verdict, for PDFs without truth."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from pipeline.doctor import cause_of, diagnose
+from schemas.records import Check, Document, DocumentMeta, SourceTable
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+def test_the_planted_errors_are_grouped_by_cause(parsed: Callable[[str], Document]) -> None:
+    diagnosis = diagnose(parsed("guangdong-shaoguan-culture-2022-planted-errors"))
+    assert {"row/column sum", "narrative"} <= set(diagnosis.causes)
+    # the planted 2070197 has a listed parent and a fitting name: a warning, listed apart
+    assert any(f.page == 8 and "2070197" in f.detail for f in diagnosis.warnings)
+    assert diagnosis.verdict.startswith("check before use")
+
+
+def test_a_clean_parse_is_trusted_and_says_how_much_was_covered(parsed: Callable[[str], Document]) -> None:
+    diagnosis = diagnose(parsed("hubei-yichang-transport-2021-budget"))
+    assert diagnosis.failures == 0 and diagnosis.covered > 50
+    assert diagnosis.verdict.startswith("trust")
+
+
+def test_unknown_tables_and_checks_that_compare_nothing_are_no_evidence() -> None:
+    document = Document(DocumentMeta("x", "x.pdf", 3, "t"),
+                        tables=[SourceTable("unknown", "某某表", "元", [2], [], [])],
+                        checks=[Check("coverage", "fail", "no overview table was found", None)])
+    diagnosis = diagnose(document)
+    assert list(diagnosis.causes) == ["unknown kind", "coverage"]
+    assert diagnosis.verdict.startswith("no evidence")
+
+
+def test_rules_map_to_causes() -> None:
+    assert [cause_of(r) for r in ("text_layer", "hierarchy_sum", "cross_table_total", "statement", "coverage",
+                                   "unknown_code", "something_new")] == [
+        "text layer", "row/column sum", "cross-table", "narrative", "coverage", "unknown code", "other"]
+
+
+def test_doctor_command_prints_json_per_document_and_refusals() -> None:
+    result = subprocess.run([sys.executable, "-m", "pipeline", "doctor", "--json",
+                             str(FIXTURES / "guangdong-shaoguan-culture-2022-planted-errors.pdf"),
+                             str(FIXTURES / "bad" / "not-a-budget.pdf")],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    report = {d["source"].rsplit("/", 1)[-1]: d for d in json.loads(result.stdout)}
+    planted = report["guangdong-shaoguan-culture-2022-planted-errors.pdf"]
+    assert planted["failures"] == sum(len(v) for v in planted["causes"].values()) > 0
+    assert all({"rule", "page", "detail"} <= set(f) for v in planted["causes"].values() for f in v)
+    assert "not_budget" in report["not-a-budget.pdf"]["verdict"]
