@@ -11,6 +11,7 @@ import warnings
 from typing import Any
 
 from extractors.grid import RawTable, boxes_to_grid
+from extractors.settings import Layout
 
 
 def _merged_cells(cells: list[list[Any]]) -> list[list[tuple[int, int]]]:
@@ -35,7 +36,7 @@ def _merged_cells(cells: list[list[Any]]) -> list[list[tuple[int, int]]]:
     return list(groups.values())
 
 
-def lattice_tables(path: str, file_page: int, page_number: int, page_height: float) -> list[RawTable]:
+def lattice_tables(path: str, file_page: int, page_number: int, page_height: float, layout: Layout) -> list[RawTable]:
     """Every ruled table camelot finds on page `file_page` of the file at `path`.
 
     camelot counts pages within the file; the grids are numbered `page_number`,
@@ -54,7 +55,7 @@ def lattice_tables(path: str, file_page: int, page_number: int, page_height: flo
             bbox = (min(m.x1 for m in members), page_height - max(m.y2 for m in members),
                     max(m.x2 for m in members), page_height - min(m.y1 for m in members))
             boxes.append((bbox, "\n".join(m.text for m in members if m.text) or None))
-        grid = boxes_to_grid(boxes, page_number, "camelot-lattice")
+        grid = boxes_to_grid(boxes, page_number, "camelot-lattice", layout)
         if grid is not None and grid.n_cols >= 2:
             grids.append(grid)
     return grids

@@ -15,7 +15,6 @@ from extractors.table_kinds import UNKNOWN, kind_of_title
 from schemas.patterns import CONTENTS_HEADING, LEADER, LIST_ITEM, NUMBERED_HEADING
 from schemas.records import ListedTable
 
-_SCAN_PAGES = 6
 _ORDINAL = re.compile(r"^(表|附表|附件)[0-9一二三四五六七八九十\-－]+[、.．:：]?\s*")
 _TAIL = re.compile(r"[\s.…·\-—]*\d*$")
 
@@ -30,9 +29,9 @@ def entry_title(text: str) -> str:
     return text.strip()
 
 
-def listed_tables(pages: list[PageContent]) -> list[ListedTable]:
-    """Every table title the first 目录 page lists, with that page."""
-    for page in pages[:_SCAN_PAGES]:
+def listed_tables(pages: list[PageContent], scan_pages: int) -> list[ListedTable]:
+    """Every table title the first 目录 page (among the first `scan_pages`) lists, with that page."""
+    for page in pages[:scan_pages]:
         if any(CONTENTS_HEADING.match(line.text) for line in page.lines):
             titles = [entry_title(line.text) for line in page.lines]
             return [ListedTable(t, page.number) for t in titles if t.endswith("表") and kind_of_title(t) != UNKNOWN]

@@ -29,14 +29,12 @@ from schemas.records import DocumentMeta, Extraction
 from schemas.text import squash
 from schemas.version import PARSER_VERSION
 
-_NEAR_BOTTOM = 0.7  # a table ending below this share of the page height may go on overleaf
 
-
-def _may_go_on(grid: RawTable, content: PageContent) -> bool:
+def _may_go_on(grid: RawTable, content: PageContent, near_bottom: float) -> bool:
     """Whether a page's last table may continue overleaf: it reaches near the
     page foot, no note is printed under it and its last row is not the grand
     total that closes it."""
-    if grid.bbox[3] <= content.height * _NEAR_BOTTOM or not grid.col_edges:
+    if grid.bbox[3] <= content.height * near_bottom or not grid.col_edges:
         return False
     if any(line.top >= grid.bbox[3] - 1 and is_note_text(line.text) for line in content.lines):
         return False
@@ -56,7 +54,7 @@ def read_pages(path: str, settings: ExtractSettings, first_number: int = 1) -> l
             pages.append(content)
             page.close()
             last = content.tables[-1] if content.tables else None
-            carried = last.col_edges if last is not None and _may_go_on(last, content) else None
+            carried = last.col_edges if last is not None and _may_go_on(last, content, settings.layout.near_bottom) else None
     except (PDFException, PSException) as exc:  # a page pdfminer cannot decode: the file is damaged
         raise RejectedInput(path, Reason.CORRUPT, f"page {len(pages) + 1} cannot be read ({exc})") from exc
     finally:
@@ -71,9 +69,9 @@ def extract(paths: list[str], settings: ExtractSettings) -> Extraction:
     pages: list[PageContent] = []
     for path in paths:
         pages.extend(read_pages(path, settings, len(pages) + 1))
-    tables, caption_ids = pages_to_tables(pages)
+    tables, caption_ids = pages_to_tables(pages, settings.layout)
     narrative = [line for page in pages for line in page.lines if id(line) not in caption_ids]
-    meta = read_metadata(pages)
+    meta = read_metadata(pages, settings.layout)
     if reason := not_budget_reason(meta.title, meta.cover_heading, tables):
         raise RejectedInput(paths[0], Reason.NOT_BUDGET, reason)
     return Extraction(
@@ -91,9 +89,9 @@ def extract(paths: list[str], settings: ExtractSettings) -> Extraction:
             published_on=meta.published_on,
             files=[os.path.basename(p) for p in paths],
         ),
-        sections=lines_to_sections(narrative),
+        sections=lines_to_sections(narrative, settings.layout),
         tables=tables,
-        listed_tables=listed_tables(pages),
+        listed_tables=listed_tables(pages, settings.layout.contents_scan_pages),
         pages_without_text=[p.number for p in pages if not p.char_count and p.image_count],  # ruling lines alone are no scan
         pages_with_unmapped_glyphs=[p.number for p in pages if p.char_count and p.cid],
     )

@@ -11,11 +11,10 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
+from extractors.settings import Layout
 from schemas.text import clean_text
 
-_TOLERANCE = 1.0
 # Ruled frames leave empty slivers of cells along their edges; they are no columns.
-_SLIVER = 12.0
 
 
 @dataclass(eq=False)
@@ -77,32 +76,33 @@ class RawTable:
         return RawTable(self.page, self.bbox, cells, self.engine, self.row_tops[count:], self.col_edges, self.columns_from)
 
 
-def _boundaries(values: list[float]) -> list[float]:
+def _boundaries(values: list[float], tolerance: float) -> list[float]:
     out: list[float] = []
     for value in sorted(values):
-        if not out or value - out[-1] > _TOLERANCE:
+        if not out or value - out[-1] > tolerance:
             out.append(value)
     return out
 
 
-def _index(bounds: list[float], value: float) -> int:
-    return bisect_left(bounds, value - _TOLERANCE)
+def _index(bounds: list[float], value: float, tolerance: float) -> int:
+    return bisect_left(bounds, value - tolerance)
 
 
 def boxes_to_grid(
-    boxes: list[tuple[tuple[float, float, float, float], str | None]], page: int, engine: str
+    boxes: list[tuple[tuple[float, float, float, float], str | None]], page: int, engine: str, layout: Layout
 ) -> RawTable | None:
     """Turn (bbox, text) cell boxes into a grid with spans; None when empty."""
-    boxes = [(b, t) for b, t in boxes if (t and t.strip()) or b[2] - b[0] >= _SLIVER]
+    tolerance = layout.edge_tolerance
+    boxes = [(b, t) for b, t in boxes if (t and t.strip()) or b[2] - b[0] >= layout.sliver_width]
     if not boxes:
         return None
-    xs = _boundaries([b[0] for b, _ in boxes])
-    ys = _boundaries([b[1] for b, _ in boxes])
+    xs = _boundaries([b[0] for b, _ in boxes], tolerance)
+    ys = _boundaries([b[1] for b, _ in boxes], tolerance)
     grid: list[list[Cell | None]] = [[None] * len(xs) for _ in ys]
     for (x0, top, x1, bottom), text in sorted(boxes, key=lambda b: (b[0][1], b[0][0])):
-        r0, c0 = _index(ys, top), _index(xs, x0)
-        r1 = max(r0 + 1, bisect_left(ys, bottom - _TOLERANCE))
-        c1 = max(c0 + 1, bisect_left(xs, x1 - _TOLERANCE))
+        r0, c0 = _index(ys, top, tolerance), _index(xs, x0, tolerance)
+        r1 = max(r0 + 1, bisect_left(ys, bottom - tolerance))
+        c1 = max(c0 + 1, bisect_left(xs, x1 - tolerance))
         if grid[r0][c0] is not None:
             continue
         cell = Cell(clean_text(text), r0, c0, r1 - r0, c1 - c0)
@@ -121,7 +121,7 @@ def boxes_to_grid(
     return RawTable(page=page, bbox=(x0, top, x1, bottom), cells=cells, engine=engine, row_tops=ys, col_edges=edges)
 
 
-def pdfplumber_table_to_grid(table: Any, page: int) -> RawTable | None:
+def pdfplumber_table_to_grid(table: Any, page: int, layout: Layout) -> RawTable | None:
     """Grid of a `pdfplumber.table.Table`, texts read once per cell."""
     texts = table.extract()
     boxes: list[tuple[tuple[float, float, float, float], str | None]] = []
@@ -129,4 +129,4 @@ def pdfplumber_table_to_grid(table: Any, page: int) -> RawTable | None:
         for bbox, text in zip(row.cells, row_texts, strict=True):
             if bbox is not None:
                 boxes.append((bbox, text))
-    return boxes_to_grid(boxes, page, "pdfplumber")
+    return boxes_to_grid(boxes, page, "pdfplumber", layout)

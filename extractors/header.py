@@ -16,7 +16,6 @@ _ORDINAL_CELL = re.compile(r"^(\*+|\d{1,2}|栏次|[甲乙丙丁戊己庚辛]|[A-
 AMOUNT = re.compile(r"^[-−(（]?\d[\d,，]*(\.\d+)?[)）]?$|^[-−]?\.\d+$")
 _CODE = re.compile(r"^[\[【]?\d{3,}(?:$|[\]】\-－—\s])")  # a code, not 2023年…
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-MAX_HEADER_ROWS = 6
 
 
 def is_blank(texts: list[str | None]) -> bool:
@@ -50,9 +49,9 @@ def _looks_like_body(texts: list[str | None]) -> bool:
     return bool(_CODE.match(filled[0]) or any(t in NONE_MARKS for t in filled))
 
 
-def header_row_count(table: RawTable) -> int:
-    """How many top rows are header (the ordinal row, if any, included)."""
-    for r in range(min(table.n_rows, MAX_HEADER_ROWS + 1)):
+def header_row_count(table: RawTable, max_rows: int) -> int:
+    """How many top rows are header (the ordinal row, if any, included); at most `max_rows`."""
+    for r in range(min(table.n_rows, max_rows + 1)):
         texts = table.row_texts(r)
         if is_blank(texts):
             continue  # a blank row left by ruled frames, above or inside the header, ends nothing
@@ -61,7 +60,7 @@ def header_row_count(table: RawTable) -> int:
         if _looks_like_body(texts):
             return r
     # No body row: a header-only (empty) table, or no header we understand.
-    return table.n_rows if table.n_rows <= MAX_HEADER_ROWS else 0
+    return table.n_rows if table.n_rows <= max_rows else 0
 
 
 def column_paths(table: RawTable, rows: int) -> list[list[str]]:

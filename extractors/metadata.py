@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from extractors.page_content import PageContent
+from extractors.settings import Layout
 from extractors.text_line import TextLine
 from schemas.patterns import CONTENTS_HEADING, NUMBERED_HEADING
 
@@ -33,12 +34,9 @@ _REGION = re.compile(
 )
 _TITLE_NOISE = re.compile(r"^附件\s*\d*\s*[:：]?|^附表\s*\d*\s*[:：]?|(20\d{2})\s*年度?|区级|市级|省级|县级|部门预算|单位预算|部门决算|单位决算|"
                           r"综合预算|预算|决算|信息公开|情况说明|说明|公开|信息$|报表|表$|部门$")
-_SCAN_PAGES = 3
-_MAX_TITLE = 60
 # （汇总） and （本级） say the reporting level, not the department's name.
 _LEVEL_MARK = re.compile(r"[（(](汇总|本级)[)）]?")
 _DOCUMENT_NUMBER = re.compile(r"[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号$")  # 泉气函〔2024〕31号 is not a heading
-_MAX_HEADING = 100
 
 
 @dataclass
@@ -77,13 +75,13 @@ def _join_title(block: list[TextLine]) -> str:
     return text
 
 
-def _title(pages: list[PageContent]) -> tuple[str | None, list[TextLine]]:
+def _title(pages: list[PageContent], max_chars: int) -> tuple[str | None, list[TextLine]]:
     """The largest-printed block on the first pages that names a budget or final accounts."""
-    for page in pages[:_SCAN_PAGES]:
+    for page in pages:
         candidates = [
             (block[0].size, -index, text)
             for index, block in enumerate(_blocks(page.lines))
-            if _KIND_WORD.search(text := _join_title(block)) and len(text) <= _MAX_TITLE
+            if _KIND_WORD.search(text := _join_title(block)) and len(text) <= max_chars
             and not NUMBERED_HEADING.match(text) and not CONTENTS_HEADING.match(text)
         ]
         if candidates:
@@ -91,10 +89,10 @@ def _title(pages: list[PageContent]) -> tuple[str | None, list[TextLine]]:
     return None, []
 
 
-def _cover_heading(pages: list[PageContent]) -> str | None:
-    for page in pages[:_SCAN_PAGES]:
+def _cover_heading(pages: list[PageContent], max_chars: int) -> str | None:
+    for page in pages:
         blocks = sorted(_blocks(page.lines), key=lambda b: -b[0].size)
-        texts = [t for b in blocks if not _DOCUMENT_NUMBER.search(t := _join_title(b)) and len(t) <= _MAX_HEADING]
+        texts = [t for b in blocks if not _DOCUMENT_NUMBER.search(t := _join_title(b)) and len(t) <= max_chars]
         if texts:
             return texts[0]
     return None
@@ -103,7 +101,7 @@ def _cover_heading(pages: list[PageContent]) -> str | None:
 def _year(title: str | None, cover: list[TextLine], pages: list[PageContent]) -> int | None:
     if title and (found := _YEAR.search(title)):
         return int(found.group(1))
-    for page in pages[:_SCAN_PAGES * 3]:
+    for page in pages:
         for line in page.lines:
             if (found := _YEAR.search(line.text)) and _KIND_WORD.search(line.text):
                 return int(found.group(1))
@@ -151,12 +149,13 @@ def _region(text: str | None) -> str:
     return found.group(1) if found else ""
 
 
-def read_metadata(pages: list[PageContent]) -> Metadata:
+def read_metadata(pages: list[PageContent], layout: Layout) -> Metadata:
     """Metadata from the pages of one disclosure (narrative first)."""
-    title, cover = _title(pages)
+    cover_pages = pages[: layout.title_scan_pages]
+    title, cover = _title(cover_pages, layout.max_title_chars)
     department = _department(cover, pages, title)
     region = max((_region(text) for text in (title, department)), key=len) or None
-    kind_text = (title or "") + "".join(line.text for p in pages[:_SCAN_PAGES] for line in p.lines)
+    kind_text = (title or "") + "".join(line.text for p in cover_pages for line in p.lines)
     doc_kind = "final_accounts" if "决算" in (title or "") else "budget" if "预算" in (title or "") else (
         "final_accounts" if "决算" in kind_text else "budget" if "预算" in kind_text else None
     )
@@ -164,9 +163,9 @@ def read_metadata(pages: list[PageContent]) -> Metadata:
         title=title,
         region=region,
         department=department,
-        fiscal_year=_year(title, cover, pages),
+        fiscal_year=_year(title, cover, pages[: layout.year_scan_pages]),
         reporting_level=_level(title, cover),
         doc_kind=doc_kind,
         published_on=_published(pages),
-        cover_heading=_cover_heading(pages),
+        cover_heading=_cover_heading(cover_pages, layout.max_cover_heading_chars),
     )

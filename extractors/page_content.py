@@ -17,7 +17,7 @@ from extractors.camelot_tables import lattice_tables
 from extractors.captions import is_caption_text, is_note_text, is_page_number
 from extractors.grid import RawTable, pdfplumber_table_to_grid
 from extractors.header import AMOUNT
-from extractors.settings import ExtractSettings
+from extractors.settings import ExtractSettings, Layout
 from extractors.table_kinds import is_table_title
 from extractors.text_line import TextLine
 from extractors.text_tables import camelot_columns, words_to_table
@@ -26,12 +26,8 @@ from schemas.text import clean_text, has_cid
 
 # Text lines sit within a few points of each other; numbers typeset on their
 # own baseline (common in final accounts) are still within this distance.
-_LINE_Y_TOLERANCE = 4
-_DETACHED_SHARE = 1.2  # a detached run sits less than this many type sizes below its line
-_SPACE_SHARE = 0.4  # a gap wider than this share of the type size is a space
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ENDS_AS_TITLE = re.compile(r"表\s*([（(][^）)]*[)）])?$")
-_MAX_TITLE = 60
 
 
 @dataclass
@@ -57,7 +53,7 @@ def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]])
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _char_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+def _char_lines(chars: list[dict[str, Any]], layout: Layout) -> list[list[dict[str, Any]]]:
     """Chars grouped into printed lines.
 
     Some exporters set digits and punctuation in a Latin font on a lower
@@ -67,45 +63,45 @@ def _char_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """
     rows: list[list[dict[str, Any]]] = []
     for char in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        if rows and abs(char["top"] - rows[-1][0]["top"]) <= _LINE_Y_TOLERANCE:
+        if rows and abs(char["top"] - rows[-1][0]["top"]) <= layout.line_y_tolerance:
             rows[-1].append(char)
         else:
             rows.append([char])
     lines: list[list[dict[str, Any]]] = []
     for row in rows:
         above = lines[-1] if lines else None
-        if above and _fits_in_gaps(row, above):
+        if above and _fits_in_gaps(row, above, layout.detached_share):
             above.extend(row)
         else:
             lines.append(row)
     return [sorted(line, key=lambda c: c["x0"]) for line in lines]
 
 
-def _fits_in_gaps(row: list[dict[str, Any]], above: list[dict[str, Any]]) -> bool:
+def _fits_in_gaps(row: list[dict[str, Any]], above: list[dict[str, Any]], detached_share: float) -> bool:
     if any(_CJK.match(c["text"]) for c in row):
         return False
     size = max(c.get("size", 0.0) for c in above)
-    if not 0 < row[0]["top"] - above[0]["top"] < size * _DETACHED_SHARE:
+    if not 0 < row[0]["top"] - above[0]["top"] < size * detached_share:
         return False
     centers = [(c["x0"] + c["x1"]) / 2 for c in row]
     return not any(a["x0"] + 0.5 < x < a["x1"] - 0.5 for x in centers for a in above)
 
 
-def _line_text(chars: list[dict[str, Any]]) -> str:
+def _line_text(chars: list[dict[str, Any]], space_share: float) -> str:
     text, last = "", None
     for char in chars:
-        if last is not None and char["x0"] - last["x1"] > char.get("size", 10.0) * _SPACE_SHARE:
+        if last is not None and char["x0"] - last["x1"] > char.get("size", 10.0) * space_share:
             text += " "
         text += char["text"]
         last = char
     return text
 
 
-def _text_lines(page: Any, number: int, boxes: list[tuple[float, float, float, float]]) -> list[TextLine]:
+def _text_lines(page: Any, number: int, boxes: list[tuple[float, float, float, float]], layout: Layout) -> list[TextLine]:
     chars = [c for c in page.chars if not _inside(c, boxes)]
     lines = []
-    for line in _char_lines(chars):
-        text = clean_text(_line_text(line))
+    for line in _char_lines(chars, layout):
+        text = clean_text(_line_text(line, layout.space_share))
         if not text:
             continue
         size = max(c.get("size", 0.0) for c in line)
@@ -116,19 +112,19 @@ def _text_lines(page: Any, number: int, boxes: list[tuple[float, float, float, f
     return lines
 
 
-def _standalone_title(text: str) -> bool:
+def _standalone_title(text: str, max_chars: int) -> bool:
     """A line printed as a table's title, not a sentence or heading that names a table."""
     return (
-        len(text) <= _MAX_TITLE and bool(_ENDS_AS_TITLE.search(text)) and is_table_title(text)
+        len(text) <= max_chars and bool(_ENDS_AS_TITLE.search(text)) and is_table_title(text)
         and not LEADER.search(text) and not NUMBERED_HEADING.match(text) and not LIST_ITEM.match(text)
     )
 
 
-def _unruled_regions(content: PageContent) -> list[tuple[float, float]]:
+def _unruled_regions(content: PageContent, layout: Layout) -> list[tuple[float, float]]:
     """Vertical spans of the page where a table title stands with no ruled table under it."""
     if any(CONTENTS_HEADING.match(line.text) for line in content.lines):
         return []  # a contents page lists table titles; it holds no table
-    titles = [line for line in content.lines if _standalone_title(line.text)]
+    titles = [line for line in content.lines if _standalone_title(line.text, layout.max_title_chars)]
     stops = sorted([t.bbox[1] for t in content.tables] + [t.top for t in titles] + [content.height])
     regions = []
     for title in titles:
@@ -156,13 +152,13 @@ def _words_in(page: Any, top: float, bottom: float) -> list[dict[str, Any]]:
     return kept
 
 
-def _ruled_tables(page: Any, number: int, path: str | None, engine: str) -> list[RawTable]:
-    if engine == "camelot-stream":
+def _ruled_tables(page: Any, number: int, path: str | None, settings: ExtractSettings) -> list[RawTable]:
+    if settings.engine == "camelot-stream":
         return []
-    if engine == "camelot-lattice" and path:
-        grids = lattice_tables(path, page.page_number, number, float(page.height))
+    if settings.engine == "camelot-lattice" and path:
+        grids = lattice_tables(path, page.page_number, number, float(page.height), settings.layout)
     else:
-        grids = [g for t in page.find_tables() if (g := pdfplumber_table_to_grid(t, number)) is not None]
+        grids = [g for t in page.find_tables() if (g := pdfplumber_table_to_grid(t, number, settings.layout)) is not None]
     return sorted((g for g in grids if _is_table(g)), key=lambda t: t.bbox[1])
 
 
@@ -223,10 +219,10 @@ def read_page(
         content.image_count = len(page.images)
         return content
     settings = settings or ExtractSettings()
-    content.tables = _ruled_tables(page, number, path, settings.engine)
-    content.lines = _text_lines(page, number, [t.bbox for t in content.tables])
+    content.tables = _ruled_tables(page, number, path, settings)
+    content.lines = _text_lines(page, number, [t.bbox for t in content.tables], settings.layout)
     unruled = settings.camelot_fallback or settings.engine == "camelot-stream"
-    regions = _unruled_regions(content) if unruled and path else []
+    regions = _unruled_regions(content, settings.layout) if unruled and path else []
     if carried and not content.tables:
         titled = [r for r in regions if r[0] > 0.0]
         regions = [(0.0, min((top for top, _ in titled), default=content.height)), *titled]
@@ -234,12 +230,12 @@ def read_page(
         columns = cache(lambda: camelot_columns(path or "", content.file_page))
         for top, bottom in regions:
             continuing = top == 0.0
-            grid = words_to_table(_words_in(page, top, bottom), columns, number,
+            grid = words_to_table(_words_in(page, top, bottom), columns, number, settings.layout,
                                   carried if continuing else None, titled=not continuing)
             if grid is not None:
                 content.tables.append(grid)
         content.tables.sort(key=lambda t: t.bbox[1])
-        content.lines = _text_lines(page, number, [t.bbox for t in content.tables])
+        content.lines = _text_lines(page, number, [t.bbox for t in content.tables], settings.layout)
     content.cid = any(has_cid(line.text) for line in content.lines) or any(
         has_cid(c.text or "") for t in content.tables for row in t.cells for c in row
     )

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 
 from extractors.captions import is_page_number
+from extractors.settings import Layout
 from extractors.text_line import TextLine
 from schemas.patterns import CONTENTS_HEADING, LEADER
 from schemas.records import Section
@@ -20,15 +21,13 @@ _LEVELS = (
     (3, re.compile(r"^[（(][一二三四五六七八九十]+[)）]")),
 )
 _BARE_PART = re.compile(r"第[一二三四五六七八九十]+部分")
-_MAX_HEADING = 36
-_LARGER = 1.5  # points above the body size that make an unnumbered line a heading
 _SENTENCE_END = ("。", "；", ";", "：", ":")
 _LATIN_END = re.compile(r"[A-Za-z]$|^[A-Za-z]")
 
 
-def heading_level(text: str) -> int | None:
+def heading_level(text: str, max_chars: int) -> int | None:
     """The outline level a line opens, or None when it is body text."""
-    if len(text) > _MAX_HEADING or text.endswith(_SENTENCE_END) or LEADER.search(text):
+    if len(text) > max_chars or text.endswith(_SENTENCE_END) or LEADER.search(text):
         return None
     for level, pattern in _LEVELS:
         if pattern.match(text):
@@ -60,7 +59,7 @@ def _body_size(lines: list[TextLine]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
-def lines_to_sections(lines: list[TextLine]) -> list[Section]:
+def lines_to_sections(lines: list[TextLine], layout: Layout) -> list[Section]:
     """Sections in reading order.
 
     Headings are numbered (第X部分 / 一、 / （一）) or, unnumbered, a short line
@@ -74,8 +73,8 @@ def lines_to_sections(lines: list[TextLine]) -> list[Section]:
     for line in lines:
         if is_page_number(line.text) or LEADER.search(line.text) or line.page in contents:
             continue
-        level = heading_level(line.text)
-        if level is None and line.size >= body_size + _LARGER and _is_part_name(line.text):
+        level = heading_level(line.text, layout.max_heading_chars)
+        if level is None and line.size >= body_size + layout.larger_by and _is_part_name(line.text, layout.max_heading_chars):
             level = 1
         if level is not None:
             if body and not sections:
@@ -84,7 +83,7 @@ def lines_to_sections(lines: list[TextLine]) -> list[Section]:
                 _close(sections[-1], body)
             body = []
             sections.append(Section(heading=line.text, level=level, page=line.page, text=""))
-        elif sections and not body and _BARE_PART.fullmatch(sections[-1].heading) and _is_part_name(line.text):
+        elif sections and not body and _BARE_PART.fullmatch(sections[-1].heading) and _is_part_name(line.text, layout.max_heading_chars):
             sections[-1].heading = f"{sections[-1].heading} {line.text}"
         else:
             body.append(line)
@@ -95,6 +94,6 @@ def lines_to_sections(lines: list[TextLine]) -> list[Section]:
     return sections
 
 
-def _is_part_name(text: str) -> bool:
+def _is_part_name(text: str, max_chars: int) -> bool:
     """`部门概况` under a bare `第一部分` line: the rest of the heading."""
-    return len(text) <= _MAX_HEADING and not text.endswith(_SENTENCE_END)
+    return len(text) <= max_chars and not text.endswith(_SENTENCE_END)

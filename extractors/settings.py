@@ -65,7 +65,11 @@ class Layout:
     larger_by: float = 1.5
     """Points above the body's type size that make an unnumbered line a heading."""
     title_scan_pages: int = 3
-    """Pages read for the document's title, year, region and department."""
+    """Pages read for the document's title, kind, region, department and cover heading."""
+    year_scan_pages: int = 9
+    """Pages searched for the fiscal year when the title does not state it."""
+    max_cover_heading_chars: int = 100
+    """The first page's largest line longer than this is a paragraph, not the cover's heading."""
     contents_scan_pages: int = 6
     """Pages searched for a printed table of contents (目录)."""
 

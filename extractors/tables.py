@@ -24,16 +24,13 @@ from extractors.captions import (
 from extractors.grid import RawTable
 from extractors.header import AMOUNT, body_rows, column_paths, header_row_count, is_ordinal_row
 from extractors.page_content import PageContent
+from extractors.settings import Layout
 from extractors.table_kinds import UNKNOWN, kind_of_header, kind_of_title, normalize_title
 from extractors.text_line import TextLine
 from schemas.records import SourceTable, Stitch, TableReport
 from schemas.table_kinds import spec
 from schemas.text import squash
 
-_MAX_INNER_CAPTION_ROWS = 4
-_HEADER_SCAN_ROWS = 3  # rows read for header terms: a header, or a form's first labels
-_REPEAT_SHARE = 0.6
-_EXTRA_HEADER_LINES = 2
 _GRAND_TOTAL_ROW = re.compile(r"^(收入|支出)?总计$")
 _CONTINUED = re.compile(r"^续表[:：]?|[（(]续表?[)）]$|续表$")  # a repeated header may wrap onto more lines than the first one
 
@@ -55,19 +52,19 @@ def _lines_between(page: PageContent, top: float, bottom: float) -> list[TextLin
     return [line for line in page.lines if line.top >= top - 1 and line.bottom <= bottom + 1]
 
 
-def _header_of(grid: RawTable, kind: str) -> tuple[int, list[list[str]], list[list[str | None]]]:
+def _header_of(grid: RawTable, kind: str, layout: Layout) -> tuple[int, list[list[str]], list[list[str | None]]]:
     if spec(kind).is_form:
         return 0, [], []
-    rows = header_row_count(grid)
+    rows = header_row_count(grid, layout.max_header_rows)
     return rows, column_paths(grid, rows), [grid.row_texts(r) for r in range(rows)]
 
 
-def _inner_caption(grid: RawTable, titled: bool = False) -> tuple[Caption, int]:
+def _inner_caption(grid: RawTable, layout: Layout, titled: bool = False) -> tuple[Caption, int]:
     """Title and unit printed inside the grid's frame, above its header. Below a title
     printed above the frame (`titled`), a title-like row inside it heads the columns
     (Putuo's 三公 决算表: 财政拨款“三公”经费 over 合计 | 因公出国（境）费 | …)."""
     texts: list[str] = []
-    for r in range(min(grid.n_rows, _MAX_INNER_CAPTION_ROWS)):
+    for r in range(min(grid.n_rows, layout.inner_caption_rows)):
         filled = [t for t in grid.row_texts(r) if t]
         if filled and not all(is_caption_text(t) and not (titled and kind_of_title(t) != UNKNOWN) for t in filled):
             break
@@ -141,18 +138,18 @@ def _append_rows(building: _Building, grid: RawTable, start: int) -> None:
         building.table.row_pages.append(grid.page)
 
 
-def _kind(grid: RawTable, caption: Caption) -> str:
+def _kind(grid: RawTable, caption: Caption, layout: Layout) -> str:
     """The title's kind; failing that, the kind the grid's first rows name."""
     kind = kind_of_title(caption.title)
     if kind != UNKNOWN:
         return kind
-    cells = [t for r in range(min(grid.n_rows, _HEADER_SCAN_ROWS)) for t in grid.row_texts(r) if t]
+    cells = [t for r in range(min(grid.n_rows, layout.header_scan_rows)) for t in grid.row_texts(r) if t]
     return kind_of_header(cells)
 
 
-def _start_table(grid: RawTable, caption: Caption) -> _Building:
-    kind = _kind(grid, caption)
-    header_rows, paths, header_texts = _header_of(grid, kind)
+def _start_table(grid: RawTable, caption: Caption, layout: Layout) -> _Building:
+    kind = _kind(grid, caption, layout)
+    header_rows, paths, header_texts = _header_of(grid, kind, layout)
     table = SourceTable(
         kind=kind, title=caption.title, unit=caption.unit, pages=[grid.page], header=paths, rows=[],
         engine=grid.engine,
@@ -163,7 +160,7 @@ def _start_table(grid: RawTable, caption: Caption) -> _Building:
     return building
 
 
-def _repeats_header(row: list[str | None], header: list[list[str | None]]) -> bool:
+def _repeats_header(row: list[str | None], header: list[list[str | None]], share: float) -> bool:
     """Whether a row reads as a row of the table's header printed again.
 
     Repeated headers are often printed narrower, clipped, letter-spaced or wrapped
@@ -178,16 +175,17 @@ def _repeats_header(row: list[str | None], header: list[list[str | None]]) -> bo
     if not cells or not known:
         return False
     same = sum(1 for t in cells if any(t in k or (k in t and len(k) * 2 >= len(t)) for k in known))
-    return same >= _REPEAT_SHARE * len(cells)
+    return same >= share * len(cells)
 
 
-def _continue_table(building: _Building, grid: RawTable) -> None:
+def _continue_table(building: _Building, grid: RawTable, layout: Layout) -> None:
     repeated = spec(building.table.kind).is_form and _leading_rows(grid) == building.first_rows
     start = len(building.first_rows) if repeated else 0
     if building.header_texts:
-        count = min(grid.n_rows, len(building.header_texts) + _EXTRA_HEADER_LINES)
+        count = min(grid.n_rows, len(building.header_texts) + layout.extra_header_lines)
         while start < count and (
-            _repeats_header(grid.row_texts(start), building.header_texts) or is_ordinal_row(grid.row_texts(start))
+            _repeats_header(grid.row_texts(start), building.header_texts, layout.repeat_share)
+            or is_ordinal_row(grid.row_texts(start))
         ):
             start += 1
     if building.table.pages[-1] != grid.page:
@@ -238,7 +236,7 @@ def _title_at_foot(page: PageContent, below: float) -> Caption | None:
     return caption if caption.title else None
 
 
-def pages_to_tables(pages: list[PageContent]) -> tuple[list[SourceTable], set[int]]:
+def pages_to_tables(pages: list[PageContent], layout: Layout) -> tuple[list[SourceTable], set[int]]:
     """All tables of the document, and the ids of the text lines they used as captions."""
     done: list[_Building] = []
     open_: _Building | None = None
@@ -253,16 +251,16 @@ def pages_to_tables(pages: list[PageContent]) -> tuple[list[SourceTable], set[in
                 caption.title, caption.unit = pending.title, caption.unit or pending.unit
                 title_page = page.number - 1
             used.update(id(line) for line in caption.used)
-            inner, skip = _inner_caption(grid, caption.title is not None)
+            inner, skip = _inner_caption(grid, layout, caption.title is not None)
             grid = grid.without_top_rows(skip)
             caption.title = caption.title or inner.title
             caption.unit = caption.unit or inner.unit
             if open_ is not None and _continues(open_, grid, index, caption):
-                _continue_table(open_, grid)
+                _continue_table(open_, grid, layout)
             else:
                 if open_ is not None:
                     done.append(open_)
-                open_ = _start_table(grid, caption)
+                open_ = _start_table(grid, caption, layout)
                 if title_page is not None:
                     open_.table.pages.insert(0, title_page)  # cite the page its title is printed on
             next_top = page.tables[index + 1].bbox[1] if index + 1 < len(page.tables) else page.height

@@ -18,16 +18,12 @@ from typing import Any
 
 from extractors.grid import Cell, RawTable
 from extractors.header import AMOUNT
+from extractors.settings import Layout
 from schemas.text import clean_text
 
 log = logging.getLogger(__name__)
 
-_ROW_TOLERANCE = 3.0
 _YEAR = re.compile(r"^(19|20)\d{2}$")
-_MIN_BODY_LINES = 2
-_INDENT = 2.0
-_SAME_COLUMN = 8.0
-_WORD_GAP = 4.0  # points between words of one header cell  # points: leaf words closer than this are one wrapped header cell
 
 
 @dataclass
@@ -36,10 +32,10 @@ class _Line:
     bottom: float
     words: list[dict[str, Any]]
 
-    def texts(self, columns: list[tuple[float, float]], centred: bool = False) -> list[str | None]:
+    def texts(self, columns: list[tuple[float, float]], indent: float, centred: bool = False) -> list[str | None]:
         cells: list[list[str]] = [[] for _ in columns]
         for word in self.words:
-            cells[_column_of(word, columns, centred)].append(word["text"])
+            cells[_column_of(word, columns, indent, centred)].append(word["text"])
         return [clean_text(" ".join(c)) if c else None for c in cells]
 
     def has_amount(self) -> bool:
@@ -47,12 +43,13 @@ class _Line:
         return any(AMOUNT.match(w["text"]) and not _YEAR.match(w["text"]) for w in self.words)
 
 
-def _column_of(word: dict[str, Any], columns: list[tuple[float, float]], centred: bool) -> int:
-    """The column a word stands in: headers are centred, figures right-aligned, names left-aligned."""
+def _column_of(word: dict[str, Any], columns: list[tuple[float, float]], indent: float, centred: bool) -> int:
+    """The column a word stands in: headers are centred, figures right-aligned, names left-aligned
+    (and maybe indented by up to `indent` points)."""
     if centred or AMOUNT.match(word["text"]):
         center = (word["x0"] + word["x1"]) / 2
     else:
-        center = word["x0"] + _INDENT
+        center = word["x0"] + indent
     for index, (x0, x1) in enumerate(columns):
         if x0 <= center <= x1:
             return index
@@ -79,10 +76,10 @@ def camelot_columns(path: str, file_page: int) -> list[tuple[float, float]]:
     return [(float(x0), float(x1)) for x0, x1 in best.cols]
 
 
-def _lines(words: list[dict[str, Any]]) -> list[_Line]:
+def _lines(words: list[dict[str, Any]], tolerance: float) -> list[_Line]:
     lines: list[_Line] = []
     for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        if lines and abs(word["top"] - lines[-1].top) <= _ROW_TOLERANCE:
+        if lines and abs(word["top"] - lines[-1].top) <= tolerance:
             lines[-1].words.append(word)
             lines[-1].bottom = max(lines[-1].bottom, word["bottom"])
         else:
@@ -90,7 +87,7 @@ def _lines(words: list[dict[str, Any]]) -> list[_Line]:
     return lines
 
 
-def _merge_wrapped(lines: list[_Line], columns: list[tuple[float, float]]) -> list[list[_Line]]:
+def _merge_wrapped(lines: list[_Line], columns: list[tuple[float, float]], indent: float) -> list[list[_Line]]:
     """Group lines into printed rows: a line close under the previous one, filling
     only cells that line already fills, is the rest of a wrapped cell."""
     if not lines:
@@ -100,8 +97,8 @@ def _merge_wrapped(lines: list[_Line], columns: list[tuple[float, float]]) -> li
     rows: list[list[_Line]] = [[lines[0]]]
     for previous, line in zip(lines, lines[1:], strict=False):
         gap = line.top - previous.bottom
-        filled = {i for i, t in enumerate(line.texts(columns)) if t}
-        above = {i for i, t in enumerate(rows[-1][0].texts(columns)) if t}
+        filled = {i for i, t in enumerate(line.texts(columns, indent)) if t}
+        above = {i for i, t in enumerate(rows[-1][0].texts(columns, indent)) if t}
         if gap < typical * 0.6 and filled <= above and not line.has_amount():
             rows[-1].append(line)
         else:
@@ -109,8 +106,8 @@ def _merge_wrapped(lines: list[_Line], columns: list[tuple[float, float]]) -> li
     return rows
 
 
-def _row_texts(row: list[_Line], columns: list[tuple[float, float]]) -> list[str | None]:
-    parts = [line.texts(columns) for line in row]
+def _row_texts(row: list[_Line], columns: list[tuple[float, float]], indent: float) -> list[str | None]:
+    parts = [line.texts(columns, indent) for line in row]
     joined = []
     for index in range(len(columns)):
         pieces = [text for p in parts if (text := p[index])]
@@ -145,10 +142,10 @@ def _header_cells(header: list[list[str | None]], centers: list[float]) -> list[
     return [[cell or Cell(None, r, c) for c, cell in enumerate(row)] for r, row in enumerate(grid)]
 
 
-def _merge_header_wraps(lines: list[_Line]) -> list[_Line]:
+def _merge_header_wraps(lines: list[_Line], word_gap: float) -> list[_Line]:
     """Header lines with wrapped cell text (对个人和 / 家庭的补助) joined into one word each."""
     merged: list[_Line] = []
-    for line in (_join_close_words(line) for line in lines):
+    for line in (_join_close_words(line, word_gap) for line in lines):
         above = merged[-1] if merged else None
         owners = [_overlapping(w, above.words) for w in line.words] if above else []
         if above is None or not owners or any(o is None for o in owners):
@@ -162,11 +159,11 @@ def _merge_header_wraps(lines: list[_Line]) -> list[_Line]:
     return merged
 
 
-def _join_close_words(line: _Line) -> _Line:
+def _join_close_words(line: _Line, word_gap: float) -> _Line:
     """One header cell printed as several words (`2019 年预算数`) made one word again."""
     words: list[dict[str, Any]] = []
     for word in sorted(line.words, key=lambda w: w["x0"]):
-        if words and word["x0"] - words[-1]["x1"] < _WORD_GAP:
+        if words and word["x0"] - words[-1]["x1"] < word_gap:
             words[-1] = {**words[-1], "text": words[-1]["text"] + word["text"], "x1": word["x1"]}
         else:
             words.append(dict(word))
@@ -187,7 +184,7 @@ def _is_parent(word: dict[str, Any], lower: list[dict[str, Any]]) -> bool:
     return any(v["x1"] <= center for v in lower) and any(v["x0"] >= center for v in lower)
 
 
-def header_columns(header: list[_Line], body: list[dict[str, Any]]) -> list[tuple[float, float]]:
+def header_columns(header: list[_Line], body: list[dict[str, Any]], same_column: float) -> list[tuple[float, float]]:
     """Columns from the header's leaf words: those with no header word printed under them.
 
     Every column of a budget table is named at the bottom of its header, so
@@ -198,7 +195,7 @@ def header_columns(header: list[_Line], body: list[dict[str, Any]]) -> list[tupl
     centers = sorted({round((w["x0"] + w["x1"]) / 2, 1) for w in leaves})
     merged: list[float] = []
     for center in centers:
-        if merged and center - merged[-1] < _SAME_COLUMN:
+        if merged and center - merged[-1] < same_column:
             continue
         merged.append(center)
     if len(merged) < 2:
@@ -230,6 +227,7 @@ def words_to_table(
     words: list[dict[str, Any]],
     fallback_columns: Callable[[], list[tuple[float, float]]],
     page_number: int,
+    layout: Layout,
     carried: list[tuple[float, float]] | None = None,
     titled: bool = True,
 ) -> RawTable | None:
@@ -242,27 +240,27 @@ def words_to_table(
     """
     if not words:
         return None
-    lines = _lines(words)
+    lines = _lines(words, layout.row_tolerance)
     # No figure at all: a header over an empty table (本表为空表), all of it header.
     first = 0 if carried else next((i for i, line in enumerate(lines) if line.has_amount()), len(lines))
     if not titled and not any(line.has_amount() for line in lines):
         return None
-    header = _merge_header_wraps(lines[:first])
+    header = _merge_header_wraps(lines[:first], layout.word_gap)
     body_words = [w for line in lines[first:] for w in line.words]
-    from_header = [] if carried else header_columns(header, body_words)
+    from_header = [] if carried else header_columns(header, body_words, layout.same_column)
     columns = carried or from_header or fallback_columns()
     columns_from = "carried" if carried else "header_words" if from_header else "stream"
     if len(columns) < 2:
         return None
     left, right = min(w["x0"] for w in words) - 1, max(w["x1"] for w in words) + 1
     columns = [(min(columns[0][0], left), columns[0][1]), *columns[1:-1], (columns[-1][0], max(columns[-1][1], right))]
-    rows = _merge_wrapped(lines[first:], columns)
-    if rows and not carried and sum(1 for r in rows if any(line.has_amount() for line in r)) < _MIN_BODY_LINES:
+    rows = _merge_wrapped(lines[first:], columns, layout.indent)
+    if rows and not carried and sum(1 for r in rows if any(line.has_amount() for line in r)) < layout.min_body_lines:
         return None
     centers = [(x0 + x1) / 2 for x0, x1 in columns]
-    cells = _header_cells([line.texts(columns, centred=True) for line in header], centers)
+    cells = _header_cells([line.texts(columns, layout.indent, centred=True) for line in header], centers)
     for index, row in enumerate(rows, start=len(header)):
-        cells.append([Cell(t, index, c) for c, t in enumerate(_row_texts(row, columns))])
+        cells.append([Cell(t, index, c) for c, t in enumerate(_row_texts(row, columns, layout.indent))])
     tops = [line.top for line in header] + [r[0].top for r in rows]
     bbox = (columns[0][0], lines[0].top, columns[-1][1], lines[-1].bottom)
     return RawTable(page=page_number, bbox=bbox, cells=cells, engine="camelot-stream", row_tops=tops,
