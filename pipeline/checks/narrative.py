@@ -183,8 +183,10 @@ def projects_add_up(document: Document) -> list[Check]:
     projects = document.projects
     if count is None or int(count.value) != len(projects) or any(p.amount is None for p in projects):
         return []
-    after = count.sentence[count.sentence.find(count.value_source) + len(count.value_source):]
-    money = next((m for m in MENTION.finditer(after) if is_money(m) and "涉及" in after[:m.start()]), None)
+    # The money the counted projects involve (`涉及项目预算资金…`, `涉及一级预算项目10个，预算资金…`).
+    end = count.sentence.find(count.value_source) + len(count.value_source)
+    money = next((m for m in MENTION.finditer(count.sentence, end) if is_money(m)
+                  and "涉及" in count.sentence[:m.start()]), None)
     if money is None:
         return []
     stated = mention_yuan(money)
