@@ -198,3 +198,16 @@ def test_the_money_the_counted_projects_involve_is_compared_with_their_forms() -
     assert [c.status for c in projects_add_up(document)] == ["pass"]
     document.projects[1].amount = Decimal(1500000)
     assert [(c.status, c.page) for c in projects_add_up(document)] == [("fail", 9)]
+
+
+def test_an_item_the_text_states_as_zero_needs_no_table_row() -> None:
+    """`其他科学技术支出（款）其他科学技术支出（项）支出 0 万元`: tables print no row of 0;
+    a nonzero item with no row is a coverage failure."""
+    section = Section("（一）科学技术支出（类）", 2, 7, "1.科学技术管理事务（款）行政运行（项）支出 0 万元。"
+                      "2.科学技术管理事务（款）一般行政管理事务（项）支出 5 万元。")
+    document = Document(DocumentMeta("x", "x.pdf", 9, "test", fiscal_year=2024), sections=[section], line_items=[
+        _item("general_budget_expenditure", 0, "900000", "201", "一般公共服务支出")])
+    document.facts = sections_to_facts([section], 2024)
+    assert [f.key for f in document.facts] == ["general_budget.item.2060101", "general_budget.item.2060102"]
+    assert [(c.rule, c.status, c.detail.split(":")[0]) for c in narrative_vs_tables(document)] == [
+        ("coverage", "fail", "general_budget.item.2060102")]
