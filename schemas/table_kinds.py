@@ -66,6 +66,7 @@ class SharedTotal:
     name: str
     members: tuple[tuple[str, str, str], ...]
     budgets_only: bool = False
+    finals_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,8 @@ def parse_catalog(text: str) -> KindCatalog:
         raise _fail(f"unknown top-level keys {sorted(unknown)}")
     kinds = {name: _kind(name, spec) for name, spec in data.get("kinds", {}).items()}
     totals = tuple(
-        SharedTotal(t["name"], tuple((m[0], m[1], m[2]) for m in t["members"]), bool(t.get("budgets_only", False)))
+        SharedTotal(t["name"], tuple((m[0], m[1], m[2]) for m in t["members"]), bool(t.get("budgets_only", False)),
+                    bool(t.get("finals_only", False)))
         for t in data.get("shared_totals", [])
     )
     referenced = [(s.name, s.final_of) for s in kinds.values() if s.final_of]

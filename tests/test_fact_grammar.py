@@ -92,6 +92,26 @@ CASES: list[tuple[str, list[tuple[str, str, str | None]]]] = [
     ("2024年收支总计650万元，与2023年相比没有变化。", [("total", "650", None)]),
     ("一般公共服务支出（类） 人大事务（款） 行政运行（项） 12.5万元。", [("general_budget.item.2010101", "12.5", None)]),
     ("一般公共服务支出（类）人大事务（款）12.5万元。", [("general_budget.item.20101", "12.5", None)]),
+    # Both sides named apart (收入、支出) or as 收支预算 are the total of all funds.
+    ("2024 年度收入、支出预算总计 1,500.5 万元，与上年相比收、支预算总计各增加 20 万元，增长 1.35%。",
+     [("total", "1500.5", None), ("total.change_amount", "20", None), ("total.change_percent", "1.35", None)]),
+    ("本年收入和支出预算总计600万元。", [("total", "600", None)]),
+    ("2024年收支预算800万元，比上年减少30万元。", [("total", "800", None), ("total.change_amount", "-30", None)]),
+    ("政府性基金收支预算50万元。", []),
+    # A 款 and 项 named without their 类: the codebook's only 款 of that name holding such a 项.
+    ("2.人大事务（款）行政运行（项）支出 12.5 万元，与上年相比增加1万元。", [("general_budget.item.2010101", "12.5", None)]),
+    ("农业农村（款）行政运行（项）支出 3 万元。", [("general_budget.item.2130101", "3", None)]),
+    ("人大事务（款）行 政 运 行 （ 项 ） 支 出 12.5 万 元 。", [("general_budget.item.2010101", "12.5", None)]),
+    ("农业农村（款）支出 3 万元。", []),  # two 款 of that name (213, 219): which one, only a heading says
+    # A code, a dash and its name; a name contradicting the code names nothing.
+    ("（三）2050202-小学教育 88.8 万元。", [("general_budget.item.2050202", "88.8", None)]),
+    ("（一）2080501- 行政单位 离退休 1.5 万元。主要用于…", [("general_budget.item.2080501", "1.5", None)]),
+    ("（三）2050202-初中教育 88.8 万元。", []),
+    # Procurement parts worded 拟采购…支出.
+    ("政府采购支出预算总额 10 万元，其中：拟采购货物支出 1 万元、拟采购工程支出 0 万元、拟采购服务支出 9 万元。",
+     [("procurement.total", "10", None), ("procurement.goods", "1", None), ("procurement.works", "0", None),
+      ("procurement.services", "9", None)]),
+    ("本部门全面实施绩效目标管理，涉及一级预算项目3个，预算资金120万元。", [("performance.projects", "3", None)]),
 ]
 
 
@@ -145,3 +165,49 @@ def test_the_scope_of_a_section_decides_the_table_a_figure_is_compared_with() ->
         ("pass", "department_expenditure"), ("pass", "appropriation_overview")]
     document.facts[0].scope = "general_budget"
     assert narrative_vs_tables(document)[0].status == "fail"
+
+
+def test_a_kuan_named_without_its_class_takes_the_class_its_heading_names() -> None:
+    """农业农村 is a 款 of 213 and of 219: the section heading says which."""
+    sections = [Section("（一）农林水支出（类）", 2, 3, "1.农业农村（款）支出 3 万元。"),
+                Section("（二）其他", 2, 3, "1.农业农村（款）支出 4 万元。")]
+    assert [(f.key, f.value) for f in sections_to_facts(sections, 2024)] == [
+        ("general_budget.item.21301", Decimal(30000))]
+
+
+def test_a_heading_gives_its_subject_to_the_figure_the_text_opens_with() -> None:
+    """`（五）code-name 7.14` over `万元。…`, `（六）code-name` over `64.40万元。…`: the heading
+    line runs on into the text's first sentence."""
+    sections = [Section("（五）2080501-行政单位离退休 7.14", 2, 4, "万元。主要用于退休人员经费支出。"),
+                Section("（六）2080502-事业单位离退休", 2, 4, "64.40万元。主要用于退休人员经费支出。"),
+                Section("（七）公务接待费", 2, 5, "2024年预算安排 5.00 万元，与上年持平。")]
+    assert [(f.key, f.value, f.page) for f in sections_to_facts(sections, 2024)] == [
+        ("general_budget.item.2080501", Decimal(71400), 4), ("general_budget.item.2080502", Decimal(644000), 4),
+        ("three_public.reception", Decimal(50000), 5)]
+
+
+def test_the_money_the_counted_projects_involve_is_compared_with_their_forms() -> None:
+    """`涉及一级预算项目2个，预算资金300万元`: the count, then the money it involves."""
+    from pipeline.checks.narrative import projects_add_up
+    from schemas.records import Project
+
+    section = Section("（一）总体工作情况", 2, 9, "本局全面实施绩效目标管理，涉及一级预算项目2个，预算资金300万元。")
+    document = Document(DocumentMeta("x", "x.pdf", 9, "test", fiscal_year=2024), sections=[section],
+                        projects=[Project("甲", 10, Decimal(1000000)), Project("乙", 11, Decimal(2000000))])
+    document.facts = sections_to_facts([section], 2024)
+    assert [c.status for c in projects_add_up(document)] == ["pass"]
+    document.projects[1].amount = Decimal(1500000)
+    assert [(c.status, c.page) for c in projects_add_up(document)] == [("fail", 9)]
+
+
+def test_an_item_the_text_states_as_zero_needs_no_table_row() -> None:
+    """`其他科学技术支出（款）其他科学技术支出（项）支出 0 万元`: tables print no row of 0;
+    a nonzero item with no row is a coverage failure."""
+    section = Section("（一）科学技术支出（类）", 2, 7, "1.科学技术管理事务（款）行政运行（项）支出 0 万元。"
+                      "2.科学技术管理事务（款）一般行政管理事务（项）支出 5 万元。")
+    document = Document(DocumentMeta("x", "x.pdf", 9, "test", fiscal_year=2024), sections=[section], line_items=[
+        _item("general_budget_expenditure", 0, "900000", "201", "一般公共服务支出")])
+    document.facts = sections_to_facts([section], 2024)
+    assert [f.key for f in document.facts] == ["general_budget.item.2060101", "general_budget.item.2060102"]
+    assert [(c.rule, c.status, c.detail.split(":")[0]) for c in narrative_vs_tables(document)] == [
+        ("coverage", "fail", "general_budget.item.2060102")]

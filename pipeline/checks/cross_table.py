@@ -11,8 +11,9 @@ def table_total(document: Document, kind: str, measure: str, where: str = "incom
     """A kind's total in the column of `measure`.
 
     `where`: "first" totals row of a one-sided table, an overview's "income" side
-    (its last totals row, 收入总计), its "spending" side (its first, 本年支出合计)
-    or that side's last totals row, "spending_all" (支出总计, 结转下年 included).
+    (its last totals row, 收入总计), its "income_current" (that side's first, 本年收入合计),
+    its "spending" side (its first, 本年支出合计) or that side's last totals row,
+    "spending_all" (支出总计, 结转下年 included).
     """
     candidates = sorted((s for s in sides(document.line_items) if of_kind(s.table_kind, kind)), key=lambda s: s.table_index)
     if where.startswith("spending"):
@@ -36,7 +37,7 @@ def cross_table_totals(document: Document) -> list[Check]:
     checks: list[Check] = []
     final = document.meta.doc_kind == "final_accounts"
     for shared in catalog().shared_totals:  # declared in schemas/vocab/table_kinds.toml
-        if final and shared.budgets_only:
+        if (final and shared.budgets_only) or (not final and shared.finals_only):
             continue
         name = shared.name
         found = [

@@ -144,7 +144,8 @@ def narrative_vs_tables(document: Document) -> list[Check]:
         compared = [_compare(fact, amount, page, where) for amount, page, where in table_amounts(document, fact)]
         if compared:
             checks.append(next((c for c in compared if c.status == "pass"), compared[0]))
-        elif _names_an_item(fact) and any(of_kind(i.table_kind, _DEFAULT_CLASS_TABLE) for i in document.line_items):
+        elif (_names_an_item(fact) and fact.value != 0  # a table prints no row for an item of 0万元
+              and any(of_kind(i.table_kind, _DEFAULT_CLASS_TABLE) for i in document.line_items)):
             checks.append(Check("coverage", "fail", (
                 f"{fact.key}: the text on p{fact.page} names {fact.label} ({fact.value_source}), "
                 f"but no row of code {fact.key.rsplit('.', 1)[1]} was read in the tables"), fact.page, covered=0))
@@ -183,8 +184,10 @@ def projects_add_up(document: Document) -> list[Check]:
     projects = document.projects
     if count is None or int(count.value) != len(projects) or any(p.amount is None for p in projects):
         return []
-    after = count.sentence[count.sentence.find(count.value_source) + len(count.value_source):]
-    money = next((m for m in MENTION.finditer(after) if is_money(m) and "涉及" in after[:m.start()]), None)
+    # The money the counted projects involve (`涉及项目预算资金…`, `涉及一级预算项目10个，预算资金…`).
+    end = count.sentence.find(count.value_source) + len(count.value_source)
+    money = next((m for m in MENTION.finditer(count.sentence, end) if is_money(m)
+                  and "涉及" in count.sentence[:m.start()]), None)
     if money is None:
         return []
     stated = mention_yuan(money)

@@ -29,7 +29,7 @@ from functools import cache
 from importlib import resources
 
 from pipeline.normalize.amounts import UNIT_FACTORS
-from pipeline.normalize.codebook import Codebook
+from pipeline.normalize.codebook import Codebook, split_prefixed
 from schemas.patterns import LIST_ITEM, NUMBERED_HEADING
 from schemas.records import ChangeBasis, Fact, Section
 
@@ -66,7 +66,16 @@ _ITEM = re.compile(
     r"(?P<cls>[\u4e00-\u9fff、]+?)[（(]类[)）]\s*(?P<kuan>[^（）()“”\"，,]+?)[（(]款[)）]"
     r"\s*(?:(?P<xiang>(?:[^（）()“”\"，,]|[（(][^（）()项]{1,4}[)）])+?)[（(]项[)）])?"  # 中医（民族）医院（项）
 )
+# A 款 (and its 项) named without their 类, which a heading above names (`（一）一般公共服务支出（类）` over
+# `1.统计信息事务（款）行政运行（项）支出 1,429.11 万元`) or the codebook knows from the 款's name.
+_KUAN_ITEM = re.compile(
+    r"(?P<kuan>[\u4e00-\u9fff、]+?)[（(]款[)）]"
+    r"(?:(?P<xiang>(?:[^（）()“”\"，,]|[（(][^（）()项]{1,4}[)）])+?)[（(]项[)）])?"
+)
 _BELOW_CLASS = re.compile(r"[（(][^（）()]*[款项][)）]")
+# `收入、支出预算总计`, `收、支总预算`, `收入和支出` name both sides: 收支.
+_BOTH_SIDES = re.compile(r"收入?\s*[、和与及]\s*支出?")
+_SPACE = re.compile(r"\s+")
 _LABEL = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）])?([^，,。：:（(]{2,12})[：:]")  # （一）收入预算：
 _MAX_TOPIC = 30  # a figure-less sentence this short is a heading naming what follows
 _COUNT_UNITS = {"辆", "台（套）", "台(套)", "套", "台", "个"}
@@ -107,7 +116,7 @@ def vocabulary() -> FactVocabulary:
 
 def heading_scope(heading: str) -> str | None:
     """The money a heading says its section is about (`三、财政拨款收支预算总体情况` → appropriation)."""
-    text = heading.replace("收、支", "收支")
+    text = both_sides(heading)
     return next((scope for scope, terms in vocabulary().scopes.items() if any(t in text for t in terms)), None)
 
 
@@ -121,6 +130,11 @@ def section_scopes(sections: list[Section]) -> list[str | None]:
             scope = scopes[parent] if parent is not None else None
         scopes.append(scope)
     return scopes
+
+
+def both_sides(text: str) -> str:
+    """`收入、支出预算总计` → `收支预算总计`: the wording the rules name both sides by."""
+    return _BOTH_SIDES.sub("收支", text)
 
 
 def money_unit(mention: re.Match[str]) -> str | None:
@@ -142,7 +156,7 @@ def _rule_key(context: str, unit: str, wide: bool = False, sentence: str = "") -
     """(key, the term that named it) for the words before a figure; `wide` tries
     only the rules that also name `all` of their terms (for a sentence-wide context);
     a rule with `within` terms names a figure only in a sentence holding one."""
-    context = context.replace("收、支", "收支")  # 财政拨款收、支总预算 is 财政拨款收支
+    context = both_sides(context)  # 财政拨款收、支总预算 is 财政拨款收支
     for rule in vocabulary().rules:
         if rule.unit != unit or any(n in context for n in rule.not_) or (wide and not rule.all):
             continue
@@ -156,21 +170,50 @@ def _rule_key(context: str, unit: str, wide: bool = False, sentence: str = "") -
     return None
 
 
-def _item_key(context: str, year: int | None) -> tuple[str, str] | None:
-    """`一般公共服务支出（类）统计信息事务（款）专项普查活动（项）` → general_budget.item.2010508."""
-    found = _ITEM.search(context)
-    if not found:
-        return None
+def _item_key(context: str, year: int | None, within: str | None = None) -> tuple[str, str] | None:
+    """`一般公共服务支出（类）统计信息事务（款）专项普查活动（项）` → general_budget.item.2010508;
+    `统计信息事务（款）专项普查活动（项）` too, its 类 `within` (the heading's) or the one whose
+    款 of that name holds such a 项."""
+    context = _SPACE.sub("", context)  # 职业年金缴费支 出 （ 项 ）
     book = Codebook.load("functional", year)
-    code = book.find(found.group("cls").strip())
-    if code is None or code.level != 1:
+    found = _ITEM.search(context)
+    if found:
+        cls = book.find(found.group("cls"))
+        classes = [cls] if cls is not None and cls.level == 1 else []
+    else:
+        found = _KUAN_ITEM.search(context)
+        if not found:
+            return None
+        classes = [c for c in book if c.level == 1 and (within is None or c.code == within)]
+    codes = {code for cls in classes if (code := _below(book, cls.code, found.group("kuan"), found.group("xiang")))}
+    return (f"general_budget.item.{codes.pop()}", found.group(0)) if len(codes) == 1 else None
+
+
+def _below(book: Codebook, cls: str, kuan: str, xiang: str | None) -> str | None:
+    """The code of 款 `kuan` (and its 项 `xiang`) under class `cls`; the subject is the last
+    level named, so a 项 that cannot be found is no 款's figure."""
+    code = book.find(kuan, parent=cls)
+    if code is None or code.level != 2:
         return None
-    for name, level in ((found.group("kuan"), 2), (found.group("xiang"), 3)):
-        if name:  # the subject is the last level named: a 项 that cannot be found is no 款's figure
-            code = book.find(name.strip(), parent=code.code)
-            if code is None or code.level != level:
-                return None
-    return f"general_budget.item.{code.code}", found.group(0)
+    if xiang:
+        code = book.find(xiang, parent=code.code)
+        if code is None or code.level != 3:
+            return None
+    return code.code
+
+
+def _prefixed_key(context: str, year: int | None) -> tuple[str, str] | None:
+    """`（一）2080501-行政单位离退休 178.51 万元`: a code, a dash and its name, the name agreeing with the code."""
+    pairs = split_prefixed(context)
+    if not pairs:
+        return None
+    printed, name = pairs[-1]
+    book = Codebook.load("functional", year)
+    code = book.get(printed)
+    if code is None or (name != code.name and book.find(name, parent=code.parent) != code):
+        return None
+    level = "class" if code.level == 1 else "item"
+    return f"general_budget.{level}.{code.code}", context.strip()
 
 
 def _class_key(context: str, year: int | None) -> tuple[str, str] | None:
@@ -217,11 +260,14 @@ def sentences(section: Section) -> Iterator[tuple[str, int]]:
 
     A heading line that runs on into a sentence it does not finish
     (`（一）基本支出。基本支出预算7485.22万元，占本年` over `支出预算77.75%。`)
-    gives that sentence's start to the text.
+    gives that sentence's start to the text; so does one naming the figure
+    the text opens with or whose unit the text holds (`（五）2101201-…的补助 7.14` over `万元。`).
     """
     heading, tail = section.heading, ""
     ended = max(heading.rfind(mark) for mark in "。！？") + 1
-    if MENTION.search(heading[ended:]):
+    unfinished = heading[ended:]
+    figure = MENTION.search(unfinished + section.text.lstrip())
+    if unfinished and figure and figure.start() <= len(unfinished):
         heading, tail = heading[:ended], heading[ended:]
     for found in _SENTENCE.finditer(heading):
         if text := found.group(0).strip():
@@ -234,13 +280,14 @@ def sentences(section: Section) -> Iterator[tuple[str, int]]:
 
 def sentence_facts(
     sentence: str, page: int, year: int | None, subject: str | None = None, topic: str | None = None,
-    final: bool = False,
+    final: bool = False, within: str | None = None,
 ) -> list[Fact]:
     """Every named figure of one sentence.
 
     `subject` is what a sentence opening 其中 continues; `topic` names the first
     figure when its own words do not (the sentence before was a bare heading,
-    or the sentence opens with a label: `（一）收入预算：2026年年初预算数…`).
+    or the sentence opens with a label: `（一）收入预算：2026年年初预算数…`);
+    `within` is the 类 its section's heading names, for a 款 named without one.
     """
     label = _LABEL.match(sentence)
     if label and not topic and (labelled := _rule_key(label.group(1), "money")):
@@ -292,7 +339,8 @@ def sentence_facts(
         if _PREVIOUS.search(context) or (final and _INITIAL.search(context)):
             last = None
             continue  # last year's figure (2025年当年预算执行数为…)
-        named = _item_key(context, year) or _class_key(context, year) or _rule_key(context, "money", sentence=sentence)
+        named = (_item_key(context, year, within) or _prefixed_key(context, year) or _class_key(context, year)
+                 or _rule_key(context, "money", sentence=sentence))
         if final and (against := _against(context)):
             base = named[0] if named else topic if not facts else subject
             if base:
@@ -342,8 +390,11 @@ def sections_to_facts(sections: list[Section], year: int | None, final: bool = F
     for section, scope in zip(sections, section_scopes(sections), strict=True):
         subject: str | None = None
         topic: str | None = None
+        heading_class = _class_key(section.heading, year)
+        within = heading_class[0].rsplit(".", 1)[1] if heading_class else None
         for sentence, page in sentences(section):
-            found = sentence_facts(sentence, page, year, subject if sentence.startswith("其中") else None, topic, final)
+            found = sentence_facts(sentence, page, year, subject if sentence.startswith("其中") else None, topic, final,
+                                   within)
             money = [f.key for f in found if f.unit == "yuan" and "change" not in f.key and not f.key.endswith(_SET_AGAINST)]
             subject = money[0] if money else subject
             named = _rule_key(sentence, "money") if not MENTION.search(sentence) else None
