@@ -127,6 +127,14 @@ def _kind(name: str, data: dict[str, Any]) -> KindSpec:
     )
 
 
+def _shared_total(data: dict[str, Any]) -> SharedTotal:
+    unknown = set(data) - {"name", "members", "budgets_only", "finals_only"}
+    if unknown:
+        raise _fail(f"shared total {data.get('name')!r} has unknown attributes {sorted(unknown)}")
+    members = tuple((m[0], m[1], m[2]) for m in data["members"])
+    return SharedTotal(data["name"], members, bool(data.get("budgets_only")), bool(data.get("finals_only")))
+
+
 def parse_catalog(text: str) -> KindCatalog:
     """The catalog a vocabulary file declares, or ValueError naming what is wrong."""
     data = tomllib.loads(text)
@@ -134,11 +142,7 @@ def parse_catalog(text: str) -> KindCatalog:
     if unknown:
         raise _fail(f"unknown top-level keys {sorted(unknown)}")
     kinds = {name: _kind(name, spec) for name, spec in data.get("kinds", {}).items()}
-    totals = tuple(
-        SharedTotal(t["name"], tuple((m[0], m[1], m[2]) for m in t["members"]), bool(t.get("budgets_only", False)),
-                    bool(t.get("finals_only", False)))
-        for t in data.get("shared_totals", [])
-    )
+    totals = tuple(_shared_total(t) for t in data.get("shared_totals", []))
     referenced = [(s.name, s.final_of) for s in kinds.values() if s.final_of]
     referenced += [(s.name, k) for s in kinds.values() if s.refines for k in s.refines.kinds]
     referenced += [(t.name, m[0]) for t in totals for m in t.members]

@@ -83,6 +83,8 @@ def test_the_kind_catalog_is_validated_when_loaded() -> None:
         parse_catalog(CATALOG + '\n[kinds.final_overview]\nfinal_of = "overviews"\n')
     with pytest.raises(ValueError, match="not declared"):
         parse_catalog(CATALOG + '\n[[shared_totals]]\nname = "x"\nmembers = [["income", "total", "first"]]\n')
+    with pytest.raises(ValueError, match="unknown attributes"):
+        parse_catalog(CATALOG + '\n[[shared_totals]]\nname = "x"\nmembers = []\nbudget_only = true\n')
     with pytest.raises(ValueError, match="shape"):
         parse_catalog(CATALOG + 'shape = "tree"\n')
 
