@@ -142,6 +142,13 @@ def overlapping(hits: list[Hit]) -> list[tuple[Hit, Hit]]:
 
 
 def gaps(hits: list[Hit]) -> list[float]:
-    """Seconds between the end of each request and the start of the next."""
+    """Seconds between the starts of consecutive requests.
+
+    A start is stamped while the crawler waits on its socket, so it is prompt; an
+    end is stamped after the response is written, when the crawler (in this
+    process) may already hold the GIL again, so under load it can be late by a
+    tenth of a second. Start to start is the wait the crawler kept, plus the
+    previous request's own time: at least the delay.
+    """
     ordered = sorted(hits, key=lambda h: h.start)
-    return [b.start - a.end for a, b in zip(ordered, ordered[1:], strict=False)]
+    return [b.start - a.start for a, b in zip(ordered, ordered[1:], strict=False)]
