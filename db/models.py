@@ -45,6 +45,8 @@ class DocumentRow(Base):
     page_count: Mapped[int]
     parser_version: Mapped[str] = mapped_column(String(40))
     loaded_at: Mapped[datetime]
+    ocr_pages: Mapped[list[Any]] = mapped_column(default=list)
+    """Pages read by OCR (scanned, no text layer); migration 0006."""
 
 
 class SectionRow(Base):
@@ -79,6 +81,8 @@ class SourceTableRow(Base):
     empty: Mapped[bool]
     note: Mapped[str | None] = mapped_column(Text)
     engine: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(8), default="text")
+    """`ocr` when some page of the table was read by OCR; migration 0006."""
 
     __table_args__ = (UniqueConstraint("document_id", "table_index"),)
 

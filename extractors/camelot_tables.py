@@ -11,6 +11,7 @@ import warnings
 from typing import Any
 
 from extractors.grid import RawTable, boxes_to_grid
+from extractors.ocr import ocr_text
 
 
 def _merged_cells(cells: list[list[Any]]) -> list[list[tuple[int, int]]]:
@@ -35,13 +36,18 @@ def _merged_cells(cells: list[list[Any]]) -> list[list[tuple[int, int]]]:
     return list(groups.values())
 
 
-def lattice_tables(path: str, page_number: int, page_height: float) -> list[RawTable]:
-    """Every ruled table camelot finds on one page."""
+def lattice_tables(
+    path: str, page_number: int, page_height: float, file_page: int | None = None, ocr: bool = False
+) -> list[RawTable]:
+    """Every ruled table camelot finds on one page (`file_page` of the file, when the
+    disclosure's page number differs). camelot finds the rules in the rendered
+    page image, so this also reads the tables of a scanned page; with `ocr` the
+    cells hold OCR output and are cleaned as such."""
     import camelot
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        found = camelot.read_pdf(path, pages=str(page_number), flavor="lattice")
+        found = camelot.read_pdf(path, pages=str(file_page or page_number), flavor="lattice")
     grids = []
     for table in found:
         boxes: list[tuple[tuple[float, float, float, float], str | None]] = []
@@ -49,7 +55,8 @@ def lattice_tables(path: str, page_number: int, page_height: float) -> list[RawT
             members = [table.cells[r][c] for r, c in sorted(group)]
             bbox = (min(m.x1 for m in members), page_height - max(m.y2 for m in members),
                     max(m.x2 for m in members), page_height - min(m.y1 for m in members))
-            boxes.append((bbox, "\n".join(m.text for m in members if m.text) or None))
+            text = "\n".join(m.text for m in members if m.text)
+            boxes.append((bbox, (ocr_text(text) if ocr else text) or None))
         grid = boxes_to_grid(boxes, page_number, "camelot-lattice")
         if grid is not None and grid.n_cols >= 2:
             grids.append(grid)

@@ -18,6 +18,7 @@ DocKind = Literal["budget", "final_accounts"]
 Scope = Literal["department", "project"]
 Operator = Literal["=", ">", ">=", "<", "<="]
 Status = Literal["pass", "fail"]
+TableSource = Literal["text", "ocr"]
 
 
 @dataclass
@@ -37,6 +38,8 @@ class DocumentMeta:
     published_on: date | None = None
     files: list[str] = field(default_factory=list)
     """Every source file of a disclosure published as several PDFs, in page order."""
+    ocr_pages: list[int] = field(default_factory=list)
+    """Pages printed with no text layer (scanned) whose text was read by OCR."""
 
 
 @dataclass
@@ -74,6 +77,8 @@ class SourceTable:
     empty: bool = False
     note: str | None = None
     engine: str = "pdfplumber"
+    source: TableSource = "text"
+    """`ocr` when some page of the table was read by OCR: its figures may hold misread digits."""
 
     @property
     def page(self) -> int:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import click
 
+from extractors.settings import ExtractSettings
+from pipeline.api import parse
 from pipeline.batch.ingest import DEFAULT_TIMEOUT, RunReport
 from pipeline.batch.ingest import ingest as run_ingest
 from pipeline.commands.options import db_option
@@ -25,12 +29,14 @@ def summary_lines(report: RunReport) -> list[str]:
 )
 @click.option("--force", is_flag=True, help="Parse and replace documents that are already loaded.")
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+@click.option("--no-ocr", is_flag=True, help="Refuse scanned pages (image_only) instead of OCR'ing them.")
 @click.option(
     "--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
     help="Seconds one disclosure may take to parse before it is failed.",
 )  # fmt: skip
 def ingest(
-    paths: tuple[str, ...], db_url: str, jobs: int | None, force: bool, no_progress: bool, timeout: float
+    paths: tuple[str, ...], db_url: str, jobs: int | None, force: bool, no_progress: bool, no_ocr: bool,
+    timeout: float,
 ) -> None:
     """Load PDFs (files, folders searched recursively, globs) into the database.
 
@@ -38,7 +44,10 @@ def ingest(
     (same sha256, same parser version) are skipped, so an interrupted batch
     can simply be run again. Exits 1 when any file failed.
     """
-    report = run_ingest(paths, db_url, jobs=jobs, force=force, progress=not no_progress, timeout=timeout)
+    parse_fn = partial(parse, settings=ExtractSettings(ocr=False)) if no_ocr else None
+    report = run_ingest(
+        paths, db_url, jobs=jobs, force=force, progress=not no_progress, timeout=timeout, parse_fn=parse_fn
+    )
     click.echo("\n".join(summary_lines(report)))
     if not report.ok:
         raise SystemExit(1)
