@@ -16,7 +16,13 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from db import open_engine
+from db.loader import load
+from db.models import SourceTableRow
+from db.reader import read_document
 from extractors.ocr import default_cache_dir, ocr_copy, ocr_text
 from extractors.pdf_open import file_sha256
 from extractors.settings import ExtractSettings
@@ -137,6 +143,18 @@ def test_a_scanned_page_inside_a_text_pdf_is_read_by_ocr(tmp_path: Path) -> None
     assert [(t.pages, t.source) for t in document.tables if t.source == "ocr"] == [([8], "ocr")]
     assert all(t.source == "text" for t in document.tables if 8 not in t.pages)
     assert list((tmp_path / "ocr").glob("*.pdf")), "the OCR'd copy is kept in the cache folder given"
+
+
+def test_ocr_marks_are_stored_and_read_back(scanned_table: Document, db_url: str) -> None:
+    engine = open_engine(db_url)
+    document_id = load(engine, scanned_table).document_id
+    with Session(engine) as session:
+        back = read_document(session, document_id)
+        stored = session.scalars(select(SourceTableRow.source)).all()
+    engine.dispose()
+    assert back.meta.ocr_pages == [1]
+    assert [t.source for t in back.tables] == ["ocr"] and stored == ["ocr"]
+    assert to_contract(back) == to_contract(scanned_table)
 
 
 def test_no_ocr_refuses_scanned_files() -> None:
