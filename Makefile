@@ -10,14 +10,18 @@ $(BIN)/yusuan: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-# The storage tests start a real PostgreSQL server; install it where it is missing.
-# The query-site browser test drives Debian's chromium through chromium-driver.
+# The storage tests start a real PostgreSQL server, the query-site browser test drives Debian's
+# chromium through chromium-driver, the OCR tests run OCRmyPDF and Tesseract: install them where missing.
 system-deps:
 	@if ! command -v pg_ctl >/dev/null && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
 	fi
 	@if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	fi
+	@# OCR of scanned pages (extractors/ocr.py): OCRmyPDF with Tesseract's simplified Chinese.
+	@if ! command -v ocrmypdf >/dev/null || ! ls /usr/share/tesseract-ocr/*/tessdata/chi_sim.traineddata >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ocrmypdf tesseract-ocr tesseract-ocr-chi-sim; \
 	fi
 
 demo: $(BIN)/yusuan

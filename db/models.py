@@ -49,6 +49,8 @@ class DocumentRow(Base):
     """[{title, page}] of the tables a printed 目录 lists."""
     pages_without_text: Mapped[list[Any]] = mapped_column(server_default="[]")
     pages_with_unmapped_glyphs: Mapped[list[Any]] = mapped_column(server_default="[]")
+    ocr_pages: Mapped[list[Any]] = mapped_column(default=list)
+    """Pages read by OCR (scanned, no text layer); migration 0008."""
 
 
 class SectionRow(Base):
@@ -85,6 +87,8 @@ class SourceTableRow(Base):
     engine: Mapped[str] = mapped_column(String(40))
     report: Mapped[dict[str, Any] | None]
     """The parsing report (`schemas.records.TableReport`): engine, columns, stitching, confidence."""
+    source: Mapped[str] = mapped_column(String(8), default="text")
+    """`ocr` when some page of the table was read by OCR; migration 0008."""
 
     __table_args__ = (UniqueConstraint("document_id", "table_index"),)
 

@@ -11,6 +11,7 @@ import warnings
 from typing import Any
 
 from extractors.grid import RawTable, boxes_to_grid
+from extractors.ocr import ocr_text
 from extractors.settings import Layout
 
 
@@ -36,11 +37,16 @@ def _merged_cells(cells: list[list[Any]]) -> list[list[tuple[int, int]]]:
     return list(groups.values())
 
 
-def lattice_tables(path: str, file_page: int, page_number: int, page_height: float, layout: Layout) -> list[RawTable]:
+def lattice_tables(
+    path: str, file_page: int, page_number: int, page_height: float, layout: Layout, ocr: bool = False
+) -> list[RawTable]:
     """Every ruled table camelot finds on page `file_page` of the file at `path`.
 
     camelot counts pages within the file; the grids are numbered `page_number`,
     the page's number in the disclosure (which runs on across a second PDF).
+    camelot finds the rules in the rendered page image, so this also reads the
+    tables of a scanned page; with `ocr` the cells hold OCR output and are
+    cleaned as such.
     """
     import camelot
 
@@ -54,7 +60,8 @@ def lattice_tables(path: str, file_page: int, page_number: int, page_height: flo
             members = [table.cells[r][c] for r, c in sorted(group)]
             bbox = (min(m.x1 for m in members), page_height - max(m.y2 for m in members),
                     max(m.x2 for m in members), page_height - min(m.y1 for m in members))
-            boxes.append((bbox, "\n".join(m.text for m in members if m.text) or None))
+            text = "\n".join(m.text for m in members if m.text)
+            boxes.append((bbox, (ocr_text(text) if ocr else text) or None))
         grid = boxes_to_grid(boxes, page_number, "camelot-lattice", layout)
         if grid is not None and grid.n_cols >= 2:
             grids.append(grid)

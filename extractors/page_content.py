@@ -17,6 +17,7 @@ from extractors.camelot_tables import lattice_tables
 from extractors.captions import is_caption_text, is_note_text, is_page_number
 from extractors.grid import RawTable, pdfplumber_table_to_grid
 from extractors.header import AMOUNT
+from extractors.ocr import ocr_text
 from extractors.settings import ExtractSettings, Layout
 from extractors.table_kinds import is_table_title
 from extractors.text_line import TextLine
@@ -45,6 +46,8 @@ class PageContent:
     char_count: int = 0
     image_count: int = 0  # a page with neither text nor image is blank, not scanned
     cid: bool = False
+    ocr: bool = False
+    """The page had no text layer: its text is OCR output."""
 
 
 def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
@@ -97,11 +100,20 @@ def _line_text(chars: list[dict[str, Any]], space_share: float) -> str:
     return text
 
 
-def _text_lines(page: Any, number: int, boxes: list[tuple[float, float, float, float]], layout: Layout) -> list[TextLine]:
-    chars = [c for c in page.chars if not _inside(c, boxes)]
+def text_lines(
+    chars: list[dict[str, Any]],
+    number: int,
+    boxes: list[tuple[float, float, float, float]],
+    layout: Layout,
+    ocr: bool = False,
+) -> list[TextLine]:
+    """The printed lines of a page's chars outside the table boxes (pdfplumber's chars,
+    or the same fields read by pypdfium2: text, x0, x1, top, bottom, size)."""
+    chars = [c for c in chars if not _inside(c, boxes)]
     lines = []
     for line in _char_lines(chars, layout):
-        text = clean_text(_line_text(line, layout.space_share))
+        raw = _line_text(line, layout.space_share)
+        text = clean_text(ocr_text(raw) if ocr else raw)
         if not text:
             continue
         size = max(c.get("size", 0.0) for c in line)
@@ -152,10 +164,14 @@ def _words_in(page: Any, top: float, bottom: float) -> list[dict[str, Any]]:
     return kept
 
 
-def _ruled_tables(page: Any, number: int, path: str | None, settings: ExtractSettings) -> list[RawTable]:
-    if settings.engine == "camelot-stream":
+def _ruled_tables(
+    page: Any, number: int, path: str | None, settings: ExtractSettings, ocr_page: int | None
+) -> list[RawTable]:
+    if ocr_page is not None and path:  # a scanned page: its rules are only in the image
+        grids = lattice_tables(path, ocr_page, number, float(page.height), settings.layout, ocr=True)
+    elif settings.engine == "camelot-stream":
         return []
-    if settings.engine == "camelot-lattice" and path:
+    elif settings.engine == "camelot-lattice" and path:
         grids = lattice_tables(path, page.page_number, number, float(page.height), settings.layout)
     else:
         grids = [g for t in page.find_tables() if (g := pdfplumber_table_to_grid(t, number, settings.layout)) is not None]
@@ -200,6 +216,7 @@ def read_page(
     path: str | None = None,
     settings: ExtractSettings | None = None,
     carried: list[tuple[float, float]] | None = None,
+    ocr_page: int | None = None,
 ) -> PageContent:
     """Tables and text lines of one pdfplumber page.
 
@@ -209,21 +226,27 @@ def read_page(
     a table title where pdfplumber found no ruled table is read as an unruled
     table from camelot's columns and pdfplumber's words. `carried` holds the
     columns of an unruled table that ran to the bottom of the page before:
-    the top of this page continues it.
+    the top of this page continues it. `ocr_page` marks a page of an OCR'd
+    copy (`extractors.ocr`; `path` is the copy, `ocr_page` the page in it):
+    its ruled tables are found from the image's lines by camelot's lattice,
+    and its text is cleaned of OCR spacing.
     """
     if is_overprinted(page.chars):
         page = page.dedupe_chars()
-    content = PageContent(number=number, width=float(page.width), height=float(page.height), file_page=page.page_number)
+    ocr = ocr_page is not None
+    content = PageContent(
+        number=number, width=float(page.width), height=float(page.height), file_page=page.page_number, ocr=ocr
+    )
     content.char_count = len(page.chars)
     if not content.char_count:
         content.image_count = len(page.images)
         return content
     settings = settings or ExtractSettings()
-    content.tables = _ruled_tables(page, number, path, settings)
-    content.lines = _text_lines(page, number, [t.bbox for t in content.tables], settings.layout)
-    unruled = settings.camelot_fallback or settings.engine == "camelot-stream"
+    content.tables = _ruled_tables(page, number, path, settings, ocr_page)
+    content.lines = text_lines(page.chars, number, [t.bbox for t in content.tables], settings.layout, ocr)
+    unruled = not ocr and (settings.camelot_fallback or settings.engine == "camelot-stream")
     regions = _unruled_regions(content, settings.layout) if unruled and path else []
-    if carried and not content.tables:
+    if carried and unruled and not content.tables:
         titled = [r for r in regions if r[0] > 0.0]
         regions = [(0.0, min((top for top, _ in titled), default=content.height)), *titled]
     if regions:
@@ -235,7 +258,7 @@ def read_page(
             if grid is not None:
                 content.tables.append(grid)
         content.tables.sort(key=lambda t: t.bbox[1])
-        content.lines = _text_lines(page, number, [t.bbox for t in content.tables], settings.layout)
+        content.lines = text_lines(page.chars, number, [t.bbox for t in content.tables], settings.layout)
     content.cid = any(has_cid(line.text) for line in content.lines) or any(
         has_cid(c.text or "") for t in content.tables for row in t.cells for c in row
     )

@@ -73,6 +73,10 @@ class Layout:
     contents_scan_pages: int = 6
     """Pages searched for a printed table of contents (目录)."""
 
+    # Page routing (fast_pages.py)
+    max_plain_segments: int = 5
+    """A page drawing at most this many rules or rectangles holds no grid: the fast text reader reads it."""
+
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
@@ -90,17 +94,28 @@ class ExtractSettings:
     `engine` picks the table finder; with `camelot_fallback`, camelot's stream
     flavor is tried on pages where pdfplumber finds no table although the page
     looks tabular. `max_pages` refuses absurd files before any work is done.
+    `ocr` reads pages with no text layer by OCR (`extractors.ocr`); without it
+    they are refused as before. `ocr_cache` is where OCR'd copies are kept
+    (default: `extractors.ocr.default_cache_dir`).
     """
 
     engine: str = "pdfplumber"
     camelot_fallback: bool = True
     max_pages: int = 2000
     layout: Layout = field(default_factory=Layout)
+    ocr: bool = True
+    ocr_cache: str | None = None
+    ocr_dpi: int = 300
+    """Resolution Tesseract reads a scanned page at."""
+    ocr_seconds_per_page: float = 120.0
+    """Seconds OCR may spend on each page of a file before it is given up."""
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise ValueError(f"unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}")
         if self.max_pages < 1:
             raise ValueError("max_pages must be at least 1")
+        if self.ocr_dpi < 72 or self.ocr_seconds_per_page <= 0:
+            raise ValueError("ocr_dpi must be at least 72 and ocr_seconds_per_page positive")
         if not isinstance(self.layout, Layout):
             raise TypeError("layout must be a Layout")

@@ -20,6 +20,7 @@ Operator = Literal["=", ">", ">=", "<", "<="]
 Severity = Literal["fail", "warn"]
 Status = Literal["pass", "warn", "fail"]
 ChangeBasis = Literal["budget", "actual"]
+TableSource = Literal["text", "ocr"]
 
 
 @dataclass
@@ -39,6 +40,8 @@ class DocumentMeta:
     published_on: date | None = None
     files: list[str] = field(default_factory=list)
     """Every source file of a disclosure published as several PDFs, in page order."""
+    ocr_pages: list[int] = field(default_factory=list)
+    """Pages printed with no text layer (scanned) whose text was read by OCR."""
 
 
 @dataclass
@@ -108,6 +111,8 @@ class SourceTable:
     note: str | None = None
     engine: str = "pdfplumber"
     report: TableReport | None = None
+    source: TableSource = "text"
+    """`ocr` when some page of the table was read by OCR: its figures may hold misread digits."""
 
     @property
     def page(self) -> int:

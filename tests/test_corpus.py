@@ -75,11 +75,12 @@ def test_corpus_document_matches_truth(
     assert problems == [], f"{name}:\n  " + "\n  ".join(problems)
 
 
-def test_scanned_pdf_is_refused_by_name(corpus: Path) -> None:
+def test_scanned_pdf_is_refused_by_name_without_ocr(corpus: Path) -> None:
+    from extractors.settings import ExtractSettings
     from pipeline.api import parse
 
     with pytest.raises(RejectedInput) as caught:
-        parse([corpus / SCANNED])
+        parse([corpus / SCANNED], ExtractSettings(ocr=False))
     assert caught.value.reason == Reason.IMAGE_ONLY
     assert SCANNED in str(caught.value)
 
@@ -116,7 +117,8 @@ def test_renditions_agree(corpus: Path, parsed_corpus: Callable[..., Document]) 
 
 
 def corpus_budgets(folder: Path) -> list[tuple[str, ...]]:
-    """Every budget disclosure in MANIFEST.tsv (kind …预算), two-PDF ones as one, the scanned one left out."""
+    """Every budget disclosure in MANIFEST.tsv (kind …预算), two-PDF ones as one, the scanned one
+    (a narrative with no tables, read by OCR) left to tests/test_ocr.py."""
     with (folder / "MANIFEST.tsv").open(encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh, delimiter="\t") if r["kind"].endswith("预算") and r["file"] != SCANNED]
     groups: dict[str, list[str]] = {}
@@ -306,8 +308,9 @@ def test_a_basic_table_printed_in_three_column_groups_adds_up(
     doc = parsed_corpus("xian-health-2022-department-final-accounts.pdf")
     basic = [c for c in doc.checks if c.rule == "column_total" and "final_general_budget_basic" in c.detail]
     assert [c.status for c in basic] == ["pass", "pass"]
-    # p8 is a chart image; p167 is blank (no text, no image), which is no scan
-    assert [(c.rule, c.page) for c in doc.checks if c.status == "fail"] == [("text_layer", 8)]
+    # p8 is a chart image, read by OCR; p167 is blank (no text, no image), which is no scan
+    assert [c.rule for c in doc.checks if c.status == "fail"] == []
+    assert doc.meta.ocr_pages == [8]
 
 
 @pytest.mark.slow

@@ -117,16 +117,17 @@ def test_sentences_cite_their_own_page(parsed: Callable[[str], Document]) -> Non
     assert facts["total"].value == Decimal("5009000") and facts["total"].value_source == "500.9万元"
 
 
-def test_a_page_without_text_layer_is_reported_by_page(tmp_path: Path) -> None:
+def test_a_page_without_text_layer_is_reported_by_page_without_ocr(tmp_path: Path) -> None:
     import pypdfium2 as pdfium
 
+    from extractors.settings import ExtractSettings
     from pipeline.api import parse
 
     merged = pdfium.PdfDocument.new()
     merged.import_pages(pdfium.PdfDocument(FIXTURES / f"{SEED}.pdf"), [0, 1, 2, 3, 4, 5, 6])
     merged.import_pages(pdfium.PdfDocument(FIXTURES / "bad" / "image-only.pdf"), [0])
     merged.save(tmp_path / "mixed.pdf")
-    document = parse([tmp_path / "mixed.pdf"])
+    document = parse([tmp_path / "mixed.pdf"], ExtractSettings(ocr=False))  # OCR'd: tests/test_ocr.py
     assert [(c.rule, c.status, c.page) for c in document.checks if c.rule == "text_layer"] == [("text_layer", "fail", 8)]
     assert document.tables[0].kind == "overview", "the text pages are still read"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from db import open_engine
 from db.models import DocumentRow, IngestRunRow
+from extractors.settings import ExtractSettings
+from pipeline.api import parse
 from pipeline.batch.ingest import ingest
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -63,7 +66,9 @@ def bad_folder(tmp_path: Path) -> Path:
 
 
 def test_each_bad_file_is_refused_with_its_reason(bad_folder: Path, db_url: str) -> None:
-    report = ingest([bad_folder, GOOD], db_url, jobs=2, progress=False)
+    # image_only is the refusal of --no-ocr; with OCR on, tests/test_ocr.py reads such files
+    no_ocr = partial(parse, settings=ExtractSettings(ocr=False))
+    report = ingest([bad_folder, GOOD], db_url, jobs=2, progress=False, parse_fn=no_ocr)
     reasons = {Path(f.paths[0]).name: f.reason for f in report.failed}
     assert reasons == {name: EXPECTED[name] for name in os.listdir(bad_folder)}
     assert all(f.detail for f in report.failed)

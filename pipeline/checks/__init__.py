@@ -29,8 +29,8 @@ from pipeline.checks import (
 from schemas.records import Check, Document, Extraction, Records
 
 RULES = (text_layer.pages_have_text, rows.row_totals, sums.column_totals, sums.hierarchy_sums, cross_table.cross_table_totals,
-         cross_table.income_equals_expenditure, narrative.three_public_parts, narrative.narrative_vs_tables,
-         narrative.projects_add_up, units.unit_scale,
+         cross_table.income_equals_expenditure, narrative.three_public_parts, narrative.narrative_three_public_parts,
+         narrative.narrative_vs_tables, narrative.projects_add_up, units.unit_scale,
          codes.unknown_codes, contents.contents_agree, contents.listed_tables_read,
          years.headings_name_the_year, years.assets_dated_in_the_year, placeholders.no_placeholders,
          statements.comparisons_fit_their_figures, execution.execution_figures, coverage.tables_covered)

@@ -8,7 +8,7 @@ from pipeline.checks.common import agree, of_kind, quantum, sides, status, yuan
 from pipeline.checks.cross_table import table_total
 from pipeline.normalize.facts import MENTION, is_money, mention_yuan, money_unit
 from pipeline.normalize.three_public import budgeted_three_public
-from schemas.records import Check, Document, Fact
+from schemas.records import Check, Document, Fact, ThreePublic
 
 # fact key → the totals (table kind, measure, where) that may state the same figure;
 # the first is the usual reading. A narrative's 支出预算 is the expenditure table's
@@ -154,7 +154,28 @@ def narrative_vs_tables(document: Document) -> list[Check]:
 
 def three_public_parts(document: Document) -> list[Check]:
     """三公 total = 出国 + 接待 + 公务用车; 公务用车 = 购置 + 运行."""
-    three = document.three_public
+    return _parts_add_up(document.three_public, "")
+
+
+def narrative_three_public_parts(document: Document) -> list[Check]:
+    """The same sums over the figures the narrative states, where no table prints the
+    三公 to check them against (a narrative published, or scanned, without its tables):
+    a misread digit in one of them then shows."""
+    if document.three_public.page is not None:
+        return []
+    stated = {f.key.split(".", 1)[1]: f for f in document.facts if f.key.startswith("three_public.")
+              and f.key.split(".", 1)[1] in _THREE_PUBLIC and f.unit == "yuan"}
+    if "total" not in stated:
+        return []
+    three = ThreePublic(page=stated["total"].page, **{k: f.value for k, f in stated.items()})
+    if three.vehicles is None and (three.vehicle_purchase is not None or three.vehicle_operation is not None):
+        # only its parts are stated: they stand in for it in the total's sum, and are not checked twice
+        three.vehicles = (three.vehicle_purchase or Decimal(0)) + (three.vehicle_operation or Decimal(0))
+        three.vehicle_purchase = three.vehicle_operation = None
+    return _parts_add_up(three, " (as the text states them)")
+
+
+def _parts_add_up(three: ThreePublic, where: str) -> list[Check]:
     if three.page is None:
         return []
     zero = Decimal(0)
@@ -169,7 +190,7 @@ def three_public_parts(document: Document) -> list[Check]:
         added = sum((p or zero for p in parts), zero)
         tolerance = Decimal("0.01") * len(parts) if whole == whole.quantize(Decimal("0.01")) else Decimal(1)
         checks.append(Check("three_public_parts", status(agree(whole, added, tolerance)),
-                            f"三公 {name} = {yuan(whole)}, its parts add up to {yuan(added)}", three.page))
+                            f"三公 {name} = {yuan(whole)}, its parts add up to {yuan(added)}{where}", three.page))
     return checks
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import click
 
+from extractors.settings import ExtractSettings
+from pipeline.api import parse
 from pipeline.batch.executor import Executor, ExecutorUnavailable
 from pipeline.batch.ingest import DEFAULT_TIMEOUT, RunReport
 from pipeline.batch.ingest import ingest as run_ingest
@@ -43,6 +47,7 @@ def chosen_executor(
 )
 @click.option("--force", is_flag=True, help="Parse and replace documents that are already loaded.")
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+@click.option("--no-ocr", is_flag=True, help="Refuse scanned pages (image_only) instead of OCR'ing them.")
 @click.option(
     "--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
     help="Seconds one disclosure may take to parse before it is failed.",
@@ -60,8 +65,8 @@ def chosen_executor(
     help="Worker processes of the local Dask cluster [default: all cores].",
 )  # fmt: skip
 def ingest(
-    paths: tuple[str, ...], db_url: str, jobs: int | None, force: bool, no_progress: bool, timeout: float,
-    executor: str, scheduler: str | None, workers: int | None,
+    paths: tuple[str, ...], db_url: str, jobs: int | None, force: bool, no_progress: bool, no_ocr: bool,
+    timeout: float, executor: str, scheduler: str | None, workers: int | None,
 ) -> None:  # fmt: skip
     """Load PDFs (files, folders searched recursively, globs) into the database.
 
@@ -70,9 +75,11 @@ def ingest(
     can simply be run again. Exits 1 when any file failed.
     """
     runner = chosen_executor(executor, jobs, scheduler, workers)
+    parse_fn = partial(parse, settings=ExtractSettings(ocr=False)) if no_ocr else None
     try:
         report = run_ingest(
-            paths, db_url, jobs=jobs, force=force, progress=not no_progress, timeout=timeout, executor=runner
+            paths, db_url, jobs=jobs, force=force, progress=not no_progress, timeout=timeout, executor=runner,
+            parse_fn=parse_fn,
         )
     except ExecutorUnavailable as exc:
         click.echo(f"yusuan: {exc}", err=True)

@@ -16,14 +16,15 @@ from schemas.errors import RejectedInput
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--engine", type=click.Choice(ENGINES), default="pdfplumber", show_default=True,
               help="Table finder; camelot stays the fallback on pages pdfplumber misses.")
-def parse(files: tuple[str, ...], engine: str) -> None:
+@click.option("--no-ocr", is_flag=True, help="Refuse pages with no text layer (image_only) instead of OCR'ing them.")
+def parse(files: tuple[str, ...], engine: str, no_ocr: bool) -> None:
     """Parse the PDF(s) of ONE disclosure and print the export-contract JSON.
 
     Give two files when a disclosure is published as a narrative PDF and a
     tables PDF; they are parsed as one document.
     """
     try:
-        document = parse_files(list(files), ExtractSettings(engine=engine))
+        document = parse_files(list(files), ExtractSettings(engine=engine, ocr=not no_ocr))
     except RejectedInput as exc:
         click.echo(f"yusuan: refused {exc.path}: {exc.reason.value}: {exc.detail}", err=True)
         sys.exit(2)
