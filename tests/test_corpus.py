@@ -317,7 +317,7 @@ def test_a_basic_table_printed_in_three_column_groups_adds_up(
 def test_every_corpus_final_account_parses_clean(corpus: Path, parsed_corpus: Callable[..., Document]) -> None:
     """Every final account, the blank template included, meets the budgets' standard: tables of
     known kinds and no failed check but those its PDF confirms (the template's XX局, the planted
-    rendition's eight problems, Putuo finance's 0.3万元, Xi'an's chart image). SWU's final account
+    rendition's problems, Putuo finance's 0.3万元; Xi'an's chart image is read by OCR). SWU's final account
     attaches four tables (its 目录 lists 表1-表4), so four is its least."""
     problems: list[str] = []
     for row in corpus_final_accounts(corpus):
