@@ -9,7 +9,6 @@ no table row to compare it with. These rules report each such gap (rule
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from extractors.header import AMOUNT
@@ -31,9 +30,8 @@ REQUIRED_KINDS: tuple[tuple[str, ...], ...] = (
 # Tables always listed by functional code: items other than totals must be coded. (The
 # income and expenditure tables may list the department's units instead.)
 CODED_KINDS = ("general_budget_expenditure", "fund_budget_expenditure")
-# Rules that compare the rows of one table, and name it in their detail (`table 3 (…)`).
+# Rules that compare the rows of one table (each check names it in `Check.tables`).
 _ROW_RULES = frozenset({"row_total", "column_total", "hierarchy_sum"})
-_TABLE_REF = re.compile(r"table (\d+) \(")
 
 
 def _final(kind: str, final: bool) -> str:
@@ -118,8 +116,7 @@ def _forms_yield_projects(document: Document) -> tuple[list[Check], int]:
 def _table_rows_compared(document: Document) -> tuple[list[Check], int]:
     """A coded table none of whose rows any row rule compared is reported: its checks prove nothing.
     (A blank template filled with zeros holds nothing to compare.)"""
-    compared = {int(m.group(1)) - 1 for c in document.checks if c.rule in _ROW_RULES
-                for m in [_TABLE_REF.search(c.detail)] if m}
+    compared = {index for c in document.checks if c.rule in _ROW_RULES for index in c.tables}
     rows: dict[tuple[int, str], int] = {}  # (table index, kind) → rows with a code and a figure other than zero
     for side in sides(document.line_items):
         if any(of_kind(side.table_kind, k) for k in CODED_KINDS):
