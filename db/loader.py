@@ -130,13 +130,16 @@ def _child_rows(doc: Document, document_id: int) -> dict[type, list[dict[str, An
         {**asdict(t), "document_id": document_id, "table_index": i, "page": t.page}
         for i, t in enumerate(doc.tables)
     ]
-    three = asdict(doc.three_public)
-    has_three = any(v is not None for v in three.values())
+    three = [
+        {**asdict(figures), "document_id": document_id, "measure": measure}
+        for measure, figures in (("total", doc.three_public), ("budget.total", doc.budgeted_three_public))
+        if any(v is not None for v in asdict(figures).values())
+    ]
     return {
         SectionRow: _numbered(document_id, doc.sections),
         SourceTableRow: tables,
         LineItemRow: _numbered(document_id, doc.line_items),
-        ThreePublicRow: [{**three, "document_id": document_id}] if has_three else [],
+        ThreePublicRow: three,
         ProjectRow: _numbered(document_id, doc.projects),
         IndicatorRow: _numbered(document_id, doc.indicators),
         FactRow: _numbered(document_id, doc.facts),

@@ -126,12 +126,15 @@ class LineItemRow(Base):
 
 
 class ThreePublicRow(Base):
-    """The "三公" costs of a document: one row per document."""
+    """The "三公" costs of a document: its own figures (measure `total`: a budget's budget,
+    a final account's 决算数) and, for a final account printing them, its 预算数 (`budget.total`),
+    named like the line items' measures so `budget_vs_actual` pairs them the same way."""
 
     __tablename__ = "three_public"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    measure: Mapped[str] = mapped_column(String(24))
     page: Mapped[int | None]
     total: Mapped[Decimal | None]
     outbound_travel: Mapped[Decimal | None]
@@ -139,6 +142,8 @@ class ThreePublicRow(Base):
     vehicles: Mapped[Decimal | None]
     vehicle_purchase: Mapped[Decimal | None]
     vehicle_operation: Mapped[Decimal | None]
+
+    __table_args__ = (UniqueConstraint("document_id", "measure", name="uq_three_public_document_measure"),)
 
 
 class ProjectRow(Base):

@@ -67,13 +67,15 @@ def _records(session: Session, cls: Any, table: Any, document_id: int) -> list[A
 def read_document(session: Session, document_id: int) -> Document:
     """The `Document` stored under `document_id`, lists in document order."""
     row = session.get_one(DocumentRow, document_id)
-    three = session.scalars(select(ThreePublicRow).where(ThreePublicRow.document_id == document_id)).first()
+    three = {r.measure: _record(ThreePublic, r) for r in session.scalars(
+        select(ThreePublicRow).where(ThreePublicRow.document_id == document_id))}
     return Document(
         meta=_record(DocumentMeta, row),
         sections=_records(session, Section, SectionRow, document_id),
         tables=_records(session, SourceTable, SourceTableRow, document_id),
         line_items=_records(session, LineItem, LineItemRow, document_id),
-        three_public=_record(ThreePublic, three) if three else ThreePublic(),
+        three_public=three.get("total", ThreePublic()),
+        budgeted_three_public=three.get("budget.total", ThreePublic()),
         projects=_records(session, Project, ProjectRow, document_id),
         indicators=_records(session, Indicator, IndicatorRow, document_id),
         facts=_records(session, Fact, FactRow, document_id),

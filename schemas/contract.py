@@ -51,13 +51,13 @@ def to_contract(doc: Document) -> dict[str, Any]:
     meta["listed_tables"] = [asdict(t) for t in doc.listed_tables]
     meta["pages_without_text"] = list(doc.pages_without_text)
     meta["pages_with_unmapped_glyphs"] = list(doc.pages_with_unmapped_glyphs)
-    three = _plain(doc.three_public)
     return {
         "document": meta,
         "sections": [asdict(s) for s in doc.sections],
         "tables": [_json_lists(asdict(t)) for t in doc.tables],
         "line_items": [_plain(li) for li in doc.line_items],
-        "three_public": three,
+        "three_public": _plain(doc.three_public),
+        "budgeted_three_public": _plain(doc.budgeted_three_public),
         "projects": [_plain(p) for p in doc.projects],
         "indicators": [_plain(i) for i in doc.indicators],
         "facts": [_plain(f) for f in doc.facts],

@@ -260,6 +260,8 @@ class Records:
 
     line_items: list[LineItem] = field(default_factory=list)
     three_public: ThreePublic = field(default_factory=ThreePublic)
+    budgeted_three_public: ThreePublic = field(default_factory=ThreePublic)
+    """A final account's 三公 as its own 预算数 columns print it (empty for a budget)."""
     projects: list[Project] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
@@ -274,6 +276,8 @@ class Document:
     tables: list[SourceTable] = field(default_factory=list)
     line_items: list[LineItem] = field(default_factory=list)
     three_public: ThreePublic = field(default_factory=ThreePublic)
+    budgeted_three_public: ThreePublic = field(default_factory=ThreePublic)
+    """A final account's 三公 as its own 预算数 columns print it (empty for a budget)."""
     projects: list[Project] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
@@ -294,6 +298,7 @@ class Document:
             tables=[_with_confidence(t, i, checks) for i, t in enumerate(extraction.tables)],
             line_items=list(records.line_items),
             three_public=records.three_public,
+            budgeted_three_public=records.budgeted_three_public,
             projects=list(records.projects),
             indicators=list(records.indicators),
             facts=list(records.facts),

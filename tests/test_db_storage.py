@@ -7,6 +7,7 @@ from dataclasses import fields
 from decimal import Decimal
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select, text
@@ -14,7 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db import open_engine
+from db.engine import create
 from db.loader import is_newer, load
+from db.migrate import alembic_config, migrate
 from db.models import (
     CHILD_TABLES,
     Base,
@@ -206,6 +209,35 @@ def test_migrations_match_the_models_and_create_the_view(db_url: str) -> None:
     assert {("functional_code",), ("economic_code",), ("measure",), ("document_id",)} <= indexed
     indexed = {tuple(ix["column_names"]) for ix in inspector.get_indexes("documents")}
     assert {("region",), ("department",), ("fiscal_year",)} <= indexed
+
+
+def test_revision_0009_keeps_the_three_public_rows_and_goes_back(db_url: str) -> None:
+    """Rows stored before `three_public.measure` become the documents' own figures; downgrading
+    drops the final accounts' 预算数 rows and the view still answers."""
+    engine = create(db_url)
+    migrate(engine, "0008")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO documents (id, sha256, source, files, doc_kind, department, fiscal_year, page_count,"
+            " parser_version, loaded_at, listed_tables, pages_without_text, pages_with_unmapped_glyphs, ocr_pages)"
+            " VALUES (1, 'f', 'f.pdf', '[]', 'final_accounts', '某局', 2024, 1, '1', CURRENT_TIMESTAMP, '[]', '[]', '[]', '[]')"
+        ))
+        conn.execute(text("INSERT INTO three_public (document_id, page, total) VALUES (1, 3, '3900')"))
+    migrate(engine)
+    with engine.begin() as conn:
+        measure, total = conn.execute(text("SELECT measure, total FROM three_public")).one()
+        assert (measure, Decimal(total)) == ("total", Decimal("3900"))
+        conn.execute(text("INSERT INTO three_public (document_id, measure, page, total) VALUES (1, 'budget.total', 3, '28500')"))
+        row = conn.execute(text("SELECT budget_amount, budget_from FROM budget_vs_actual WHERE item = 'three_public.total'")).one()
+        assert (Decimal(row.budget_amount), row.budget_from) == (Decimal("28500"), "final_accounts")
+        with pytest.raises(IntegrityError), conn.begin_nested():
+            conn.execute(text("INSERT INTO three_public (document_id, measure, total) VALUES (1, 'total', '1')"))
+    command.downgrade(alembic_config(engine), "0008")
+    with engine.connect() as conn:
+        assert [Decimal(t) for t in conn.execute(text("SELECT total FROM three_public")).scalars()] == [Decimal("3900")]
+        row = conn.execute(text("SELECT budget_amount FROM budget_vs_actual WHERE item = 'three_public.total'")).one()
+        assert row.budget_amount is None
+    engine.dispose()
 
 
 @pytest.mark.parametrize(

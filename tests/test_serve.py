@@ -26,7 +26,7 @@ from db.frames import read_frame
 from db.loader import load, retire
 from pipeline.commands.export import export
 from pipeline.serve.site import build_datasette, site_metadata
-from schemas.records import Document, LineItem
+from schemas.records import Document, LineItem, ThreePublic
 
 SWU_BUDGET = "swu-2023-department-budget.pdf"
 SWU_FINAL = "swu-2023-department-final-accounts.pdf"
@@ -106,7 +106,8 @@ def test_budget_vs_actual_on_the_swu_pair(site_db: Path) -> None:
 
 
 def final_account(budget: Document, sha256: str, with_budget_column: bool) -> Document:
-    """The final account of `budget`'s department and year: each amount spent at 90%, optionally with 年初预算数."""
+    """The final account of `budget`'s department and year: each amount spent at 90%, optionally with
+    年初预算数 (twice the budget's), its 三公 too."""
     meta = replace(budget.meta, sha256=sha256, source="final.pdf", files=["final.pdf"], doc_kind="final_accounts")
     items: list[LineItem] = []
     for item in budget.line_items:
@@ -114,7 +115,10 @@ def final_account(budget: Document, sha256: str, with_budget_column: bool) -> Do
         items.append(spent)
         if with_budget_column:
             items.append(replace(spent, measure="budget.total", amount=item.amount * 2, page=7))
-    return replace(budget, meta=meta, line_items=items)
+    three = budget.three_public
+    spent_three = replace(three, total=three.total * Decimal("0.9"), reception=None, page=8)
+    planned_three = replace(three, total=three.total * 2, reception=None, page=8) if with_budget_column else ThreePublic()
+    return replace(budget, meta=meta, line_items=items, three_public=spent_three, budgeted_three_public=planned_three)
 
 
 def test_budget_vs_actual_prefers_the_budget_disclosure(db_url: str, make_document: Callable[..., Document]) -> None:
@@ -138,6 +142,46 @@ def test_budget_vs_actual_prefers_the_budget_disclosure(db_url: str, make_docume
     # SQLite takes the difference in whole fen; PostgreSQL keeps the sub-fen digits of this made-up amount
     assert Decimal(paired.difference).quantize(Decimal("0.01")) == Decimal("-12345678901.23")
     assert Decimal(paired.execution_rate) == Decimal("90.00") and paired.final_page == 7
+
+
+def test_budget_vs_actual_three_public_falls_back_to_the_final_accounts_budget(
+    db_url: str, make_document: Callable[..., Document]
+) -> None:
+    """三公 pairs like the codes: the budget disclosure's figure first, else the final account's 预算数."""
+    budget = make_document()  # 三公 合计 1,234,500.00 on p9
+    engine = open_engine(db_url)
+    load(engine, final_account(budget, "f" * 64, with_budget_column=True))
+    sql = text("SELECT * FROM budget_vs_actual WHERE item = 'three_public.total'")
+    with engine.connect() as conn:
+        alone = conn.execute(sql).one()
+        stored = conn.execute(text("SELECT measure, total FROM three_public ORDER BY measure")).all()
+    load(engine, budget)
+    with engine.connect() as conn:
+        paired = conn.execute(sql).one()
+    engine.dispose()
+    assert [(m, Decimal(t)) for m, t in stored] == [("budget.total", Decimal("2469000")), ("total", Decimal("1111050"))]
+    assert (alone.scope, alone.budget_from, alone.budget_sha256, alone.budget_page) == ("three_public", "final_accounts", "f" * 64, 8)
+    assert Decimal(alone.budget_amount) == Decimal("2469000") and Decimal(alone.final_amount) == Decimal("1111050")
+    assert Decimal(alone.execution_rate) == Decimal("45.00")
+    assert (paired.budget_from, paired.budget_sha256, paired.budget_page) == ("budget", "a" * 64, 9)
+    assert Decimal(paired.budget_amount) == Decimal("1234500") and Decimal(paired.execution_rate) == Decimal("90.00")
+
+
+def test_budget_vs_actual_three_public_of_a_final_account_alone(
+    db_url: str, parsed_corpus: Callable[..., Document]
+) -> None:
+    """Putuo planning 2024 has no budget disclosure in the corpus; its 三公 决算表 (p17) prints
+    预算数 | 决算数: 合计 2.85 | 0.39万元, 公务接待费 2.85 | 0.39 (p25: 完成预算的13.68%)."""
+    engine = open_engine(db_url)
+    load(engine, parsed_corpus("putuo-planning-2024-department-final-accounts.pdf"))
+    with engine.connect() as conn:
+        rows = {r.item: r for r in conn.execute(text("SELECT * FROM budget_vs_actual WHERE scope = 'three_public'"))}
+    engine.dispose()
+    for item in ("three_public.total", "three_public.reception"):
+        row = rows[item]
+        assert (Decimal(row.budget_amount), Decimal(row.final_amount)) == (Decimal("28500"), Decimal("3900")), item
+        assert (row.budget_from, row.budget_page, row.final_page) == ("final_accounts", 17, 17), item
+        assert Decimal(str(row.execution_rate)) == Decimal("13.68") and Decimal(row.difference) == Decimal("-24600")
 
 
 def search_rows(conn: Any) -> list[tuple[Any, ...]]:

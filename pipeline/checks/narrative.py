@@ -7,7 +7,6 @@ from decimal import Decimal
 from pipeline.checks.common import agree, of_kind, quantum, sides, status, yuan
 from pipeline.checks.cross_table import table_total
 from pipeline.normalize.facts import MENTION, is_money, mention_yuan, money_unit
-from pipeline.normalize.three_public import budgeted_three_public
 from schemas.records import Check, Document, Fact, ThreePublic
 
 # fact key → the totals (table kind, measure, where) that may state the same figure;
@@ -122,7 +121,7 @@ def _budgeted(document: Document, key: str, prefix: str) -> tuple[Decimal, int, 
         if found := _class_amount(document, key.rsplit(".", 1)[1], measure=prefix + "total"):
             return found[0], found[1], "general_budget_expenditure"
     elif key.startswith("three_public.") and prefix == "budget.":
-        planned = budgeted_three_public(document.line_items, document.meta.fiscal_year)
+        planned = document.budgeted_three_public
         field = key.split(".", 1)[1]
         if planned.page is not None and field in _THREE_PUBLIC:
             return getattr(planned, field) or Decimal(0), planned.page, "three_public 预算数"

@@ -13,7 +13,7 @@ from pipeline.normalize.line_items import table_to_line_items
 from pipeline.normalize.performance import table_to_indicators, table_to_project
 from pipeline.normalize.project_descriptions import join_descriptions, read_descriptions
 from pipeline.normalize.project_lists import list_columns, list_to_projects, projects_with_amounts
-from pipeline.normalize.three_public import items_to_three_public, spending_tables
+from pipeline.normalize.three_public import budgeted_three_public, items_to_three_public, spending_tables
 from schemas.records import Extraction, Records
 from schemas.table_kinds import spec
 
@@ -47,5 +47,6 @@ def normalize(extraction: Extraction) -> Records:
     records.projects = projects_with_amounts(records.projects, extraction.tables, default_unit)
     records.projects = join_descriptions(records.projects, read_descriptions(extraction.sections))
     records.three_public = items_to_three_public(records.line_items, year, spending_tables(extraction.tables))
+    records.budgeted_three_public = budgeted_three_public(records.line_items, year)
     records.facts = sections_to_facts(extraction.sections, year, extraction.meta.doc_kind == "final_accounts")
     return records
