@@ -4,9 +4,9 @@ pdfminer's page parsing (behind pdfplumber) is nearly all of a parse's time,
 and a third of a budget's pages are narrative that pypdfium2 reads some 40
 times faster. A page goes the fast way only when it cannot hold a table
 pdfplumber would find: nothing drawn on it that could rule a grid (pdfplumber
-finds tables from drawn lines and rectangles only), no line that reads as a
-table title or unit line (where an unruled table is rebuilt from words), and
-no glyph that needs pdfplumber's handling (no Unicode mapping, printed twice).
+finds tables from drawn lines and rectangles only), no line printed as a
+table's title (where `page_content` rebuilds an unruled table from words, by
+the same test), and no glyph that needs pdfplumber's handling (no Unicode mapping, printed twice).
 Every other page, and every page when pypdfium2 cannot open the file, is read
 by pdfplumber as before.
 
@@ -24,10 +24,8 @@ from typing import Any
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 
-from extractors.captions import UNIT
-from extractors.page_content import PageContent, is_overprinted, text_lines
+from extractors.page_content import PageContent, is_overprinted, standalone_titles, text_lines
 from extractors.settings import Layout
-from extractors.table_kinds import is_table_title
 
 _SKIPPED = {0x0D, 0x0A, 0xFFFE}  # line ends: not glyphs pdfminer reports
 _HYPHEN_MARK = 0x02  # pdfium's code for a hyphen printed at a line end
@@ -100,7 +98,7 @@ def read_fast_page(pdf: pypdfium2.PdfDocument, index: int, number: int, layout: 
     finally:
         page.close()
     lines = text_lines(chars, number, [], layout)
-    if any(is_table_title(line.text) or UNIT.search(line.text) for line in lines):
-        return None  # a table title or unit line: a table may be rebuilt from the words here
+    if standalone_titles(lines, layout):
+        return None  # pdfplumber's words may rebuild an unruled table under this title
     return PageContent(number=number, width=float(width), height=float(height), lines=lines,
                        char_count=len(chars))

@@ -132,11 +132,16 @@ def _standalone_title(text: str, max_chars: int) -> bool:
     )
 
 
+def standalone_titles(lines: list[TextLine], layout: Layout) -> list[TextLine]:
+    """The lines printed as a table's title, under which an unruled table may stand."""
+    if any(CONTENTS_HEADING.match(line.text) for line in lines):
+        return []  # a contents page lists table titles; it holds no table
+    return [line for line in lines if _standalone_title(line.text, layout.max_title_chars)]
+
+
 def _unruled_regions(content: PageContent, layout: Layout) -> list[tuple[float, float]]:
     """Vertical spans of the page where a table title stands with no ruled table under it."""
-    if any(CONTENTS_HEADING.match(line.text) for line in content.lines):
-        return []  # a contents page lists table titles; it holds no table
-    titles = [line for line in content.lines if _standalone_title(line.text, layout.max_title_chars)]
+    titles = standalone_titles(content.lines, layout)
     stops = sorted([t.bbox[1] for t in content.tables] + [t.top for t in titles] + [content.height])
     regions = []
     for title in titles:

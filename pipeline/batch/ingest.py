@@ -179,6 +179,12 @@ class _Batch:
         (self.report.skipped if status == "skipped" else self.report.loaded).append(attempt.label)
 
 
+def _size(task: tuple[_Attempt, list[str]]) -> int:
+    """Bytes of a disclosure's files. Parsed largest first, a batch on several workers
+    does not end with one worker alone on its longest document."""
+    return sum(os.path.getsize(name) for name in task[1])
+
+
 def ingest(
     paths: Sequence[str | os.PathLike[str]],
     db_url: str = DEFAULT_URL,
@@ -228,6 +234,7 @@ def ingest(
                 bar.update()
             else:
                 todo.append((attempt, names))
+        todo.sort(key=_size, reverse=True)
         for attempt, parsed in executor.results(todo, parse_fn, timeout):
             batch.store(attempt, parsed)
             bar.update()
