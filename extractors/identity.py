@@ -20,11 +20,13 @@ from extractors.settings import Layout
 from schemas.records import IdentityReading
 
 _IDEOGRAPH = "\u4e00-\u9fff"
-_LEADING_WORDS = re.compile(f"^[{_IDEOGRAPH}]+")
+# The words before a year OCR misread (`20256年`), which the title's noise could not strip.
+_BEFORE_MISREAD_YEAR = re.compile(f"^([{_IDEOGRAPH}]+)\\d+\\s*年")
 
 
-def _voted(reading: str, text: str, layout: Layout) -> str:
-    """The reading with each glyph the other pages state otherwise, in the same context, more often."""
+def _voted(reading: str, text: str, layout: Layout, least: int) -> str:
+    """The reading with each glyph the other pages state otherwise, in the same context, more often
+    (and at least `least` times)."""
     context = layout.ocr_glyph_context
     glyphs = list(reading)
     for at, glyph in enumerate(reading):
@@ -35,7 +37,7 @@ def _voted(reading: str, text: str, layout: Layout) -> str:
         votes = Counter(found.group(1) for found in around.finditer(text))
         if votes:
             best, times = votes.most_common(1)[0]
-            if best != glyph and times >= layout.ocr_confirmations and times > votes[glyph]:
+            if best != glyph and times >= least and times > votes[glyph]:
                 glyphs[at] = best
     return "".join(glyphs)
 
@@ -44,19 +46,19 @@ def confirm_name(reading: str, page: int, pages: list[PageContent], layout: Layo
     """What the pages other than `page` say of a department name OCR read on `page`.
 
     Candidates, in order: the reading with its voted glyphs, then its words
-    before the first digit OCR put into it (`…管理局20256年部度门`: a misread
-    year the title's noise could not strip). The first the other pages state
-    often enough is taken.
+    before a year OCR misread (`…管理局20256年部度门`: the title's noise
+    strips a year only as printed). The first the other pages state often
+    enough is taken; else the reading is kept, with the closest one the other pages state.
     """
     text = "\n".join(line.text for p in pages if p.number != page for line in p.lines)
-    voted = _voted(reading, text, layout)
+    voted = _voted(reading, text, layout, layout.ocr_confirmations)
     candidates = [voted]
-    if (words := _LEADING_WORDS.match(voted)) and words.group() != voted and len(words.group()) >= layout.min_name_chars:
-        candidates.append(words.group())
+    if (words := _BEFORE_MISREAD_YEAR.match(voted)) and len(words.group(1)) >= layout.min_name_chars:
+        candidates.append(words.group(1))
     stated = [(text.count(name), name) for name in candidates]
     for times, name in stated:
         if times >= layout.ocr_confirmations:
             return IdentityReading(page, reading, name, times, taken=True)
-    times, name = max(stated, key=lambda found: found[0])
-    other = name if times else voted if voted != reading else None
-    return IdentityReading(page, reading, other, times, taken=False)
+    nearest = _voted(reading, text, layout, 1)  # what the other pages state, if only once, for the report
+    times, name = max([*stated, (text.count(nearest), nearest)], key=lambda found: found[0])
+    return IdentityReading(page, reading, name if times else None, times, taken=False)

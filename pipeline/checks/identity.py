@@ -8,20 +8,26 @@ it took, and warns when the other pages confirm no reading.
 
 from __future__ import annotations
 
-from schemas.records import Check, Document
+from schemas.records import Check, Document, Status
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
 
 
 def ocr_identity(document: Document) -> list[Check]:
+    """One check when the department was read by OCR: `pass` when the other pages confirm the
+    reading taken (naming the cover's own when it differs), `warn` when they confirm none."""
     reading = document.identity_reading
     if reading is None:
         return []
     where = f"p{reading.page} department read by OCR as {reading.cover!r}"
-    if reading.taken and reading.text == reading.cover:
-        detail, status = f"{where}: the other pages state it {reading.stated} times", "pass"
-    elif reading.taken:
-        detail = f"{where}: the other pages state {reading.text!r} {reading.stated} times; {reading.text!r} taken"
-        status = "pass"
+    status: Status = "pass" if reading.taken else "warn"
+    if reading.text == reading.cover:
+        detail = f"{where}: the other pages state it {_times(reading.stated)}"
+    elif reading.text is not None:
+        detail = f"{where}: the other pages state {reading.text!r} {_times(reading.stated)}"
     else:
-        other = f"; they state {reading.text!r} {reading.stated} times" if reading.text else ""
-        detail, status = f"{where}: not confirmed by the other pages{other}; kept as read", "warn"
+        detail = f"{where}: the other pages do not state it"
+    detail += f"; {reading.text!r} taken" if reading.taken else "; kept as read, not confirmed"
     return [Check("ocr_identity", status, detail, reading.page, severity="warn")]
