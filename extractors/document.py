@@ -140,4 +140,5 @@ def extract(paths: list[str], settings: ExtractSettings) -> Extraction:
         # a page left blank but for ruling lines is no scan; one OCR found no text in is not unread
         pages_without_text=[p.number for p in pages if not p.char_count and p.image_count and not p.ocr],
         pages_with_unmapped_glyphs=[p.number for p in pages if p.char_count and p.cid],
+        identity_reading=meta.identity_reading,
     )

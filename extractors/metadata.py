@@ -3,7 +3,8 @@
 Read from the cover and the first pages as printed. Exporters often set the
 year apart from its words (`重庆市商务委员会 年部门预算情况说明` with `2026`
 on its own baseline), so a lone year next to a title that lacks one is put
-back in its place.
+back in its place. A cover read by OCR is trusted as far as the other pages
+confirm it (`extractors.identity`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from extractors.identity import confirm_name
 from extractors.page_content import PageContent
 from extractors.settings import Layout
 from extractors.text_line import TextLine
 from schemas.patterns import CONTENTS_HEADING, NUMBERED_HEADING
+from schemas.records import IdentityReading
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _LONE_YEAR = re.compile(r"^(20\d{2})$")
@@ -51,14 +54,23 @@ class Metadata:
     cover_heading: str | None = None
     """The largest-printed block of the first page with text, whatever it says: a
     notice's heading (…的通知) tells what the document is."""
+    identity_reading: IdentityReading | None = None
+    """Set when the department was read by OCR: how far the other pages confirm it."""
 
 
-def _blocks(lines: list[TextLine]) -> list[list[TextLine]]:
-    """Runs of lines printed one under the other in the same type size (a wrapped title)."""
+def _blocks(page: PageContent, layout: Layout) -> list[list[TextLine]]:
+    """Runs of lines printed one under the other in the same type size (a wrapped title).
+
+    OCR sizes a line by its box, so on an OCR'd page two lines of one type
+    size come out a few points apart (27 and 24 for a bold cover's two lines).
+    """
+    share = layout.ocr_size_share if page.ocr else 0.0
     blocks: list[list[TextLine]] = []
-    for line in sorted(lines, key=lambda ln: ln.top):
+    for line in sorted(page.lines, key=lambda ln: ln.top):
         last = blocks[-1][-1] if blocks else None
-        if last and abs(line.size - last.size) < 0.5 and line.top - last.bottom < line.size * 1.5:
+        apart = abs(line.size - last.size) if last else 0.0
+        same_size = last is not None and (apart < 0.5 or apart < share * max(line.size, last.size))
+        if last and same_size and line.top - last.bottom < line.size * 1.5:
             blocks[-1].append(line)
         else:
             blocks.append([line])
@@ -75,13 +87,13 @@ def _join_title(block: list[TextLine]) -> str:
     return text
 
 
-def _title(pages: list[PageContent], max_chars: int) -> tuple[str | None, list[TextLine]]:
+def _title(pages: list[PageContent], layout: Layout) -> tuple[str | None, list[TextLine]]:
     """The largest-printed block on the first pages that names a budget or final accounts."""
     for page in pages:
         candidates = [
             (block[0].size, -index, text)
-            for index, block in enumerate(_blocks(page.lines))
-            if _KIND_WORD.search(text := _join_title(block)) and len(text) <= max_chars
+            for index, block in enumerate(_blocks(page, layout))
+            if _KIND_WORD.search(text := _join_title(block)) and len(text) <= layout.max_title_chars
             and not NUMBERED_HEADING.match(text) and not CONTENTS_HEADING.match(text)
         ]
         if candidates:
@@ -89,10 +101,13 @@ def _title(pages: list[PageContent], max_chars: int) -> tuple[str | None, list[T
     return None, []
 
 
-def _cover_heading(pages: list[PageContent], max_chars: int) -> str | None:
+def _cover_heading(pages: list[PageContent], layout: Layout) -> str | None:
     for page in pages:
-        blocks = sorted(_blocks(page.lines), key=lambda b: -b[0].size)
-        texts = [t for b in blocks if not _DOCUMENT_NUMBER.search(t := _join_title(b)) and len(t) <= max_chars]
+        blocks = sorted(_blocks(page, layout), key=lambda b: -b[0].size)
+        texts = [
+            t for b in blocks
+            if not _DOCUMENT_NUMBER.search(t := _join_title(b)) and len(t) <= layout.max_cover_heading_chars
+        ]
         if texts:
             return texts[0]
     return None
@@ -108,18 +123,35 @@ def _year(title: str | None, cover: list[TextLine], pages: list[PageContent]) ->
     return None
 
 
-def _department(cover: list[TextLine], pages: list[PageContent], title: str | None) -> str | None:
+def _department(
+    cover: list[TextLine], pages: list[PageContent], title: str | None, min_chars: int
+) -> tuple[str | None, int | None]:
+    """The department's name and the page it was read from."""
     for line in [*cover, *(ln for p in pages[:12] for ln in p.lines)]:
         if found := _DEPARTMENT_LABEL.match(line.text):
             name = _LEVEL_MARK.sub("", found.group(1)).strip()
-            if len(name) >= 3 and not _KIND_WORD.search(name) and not _UNIT_LINE.search(name):
-                return name  # `单位名称：单位：万元` is a blank label before the unit line
+            if len(name) >= min_chars and not _KIND_WORD.search(name) and not _UNIT_LINE.search(name):
+                return name, line.page  # `单位名称：单位：万元` is a blank label before the unit line
     if title:
         name, previous = title, ""
         while name != previous:  # 部门 left at the end once 2026年度部门预算 is gone
             name, previous = _TITLE_NOISE.sub("", name).strip(" ：:"), name
-        return _LEVEL_MARK.sub("", name).strip() or None
-    return None
+        return _LEVEL_MARK.sub("", name).strip() or None, cover[0].page if cover else None
+    return None, None
+
+
+def _confirmed(
+    department: str | None, page: int | None, title: str | None, pages: list[PageContent], layout: Layout
+) -> tuple[str | None, str | None, IdentityReading | None]:
+    """Department and title, with a name read by OCR taken from the other pages when they confirm
+    another reading; a name read from a text layer is left as printed."""
+    if department is None or not any(p.ocr and p.number == page for p in pages):
+        return department, title, None
+    reading = confirm_name(department, page or 0, pages, layout)
+    if not reading.taken or reading.text is None:
+        return department, title, reading
+    as_read = reading.cover[: len(reading.text)]  # the voted glyphs stand where OCR read others
+    return reading.text, title.replace(as_read, reading.text, 1) if title else title, reading
 
 
 def _level(title: str | None, cover: list[TextLine]) -> str | None:
@@ -152,8 +184,9 @@ def _region(text: str | None) -> str:
 def read_metadata(pages: list[PageContent], layout: Layout) -> Metadata:
     """Metadata from the pages of one disclosure (narrative first)."""
     cover_pages = pages[: layout.title_scan_pages]
-    title, cover = _title(cover_pages, layout.max_title_chars)
-    department = _department(cover, pages, title)
+    title, cover = _title(cover_pages, layout)
+    read, page = _department(cover, pages, title, layout.min_name_chars)
+    department, title, identity = _confirmed(read, page, title, pages, layout)
     region = max((_region(text) for text in (title, department)), key=len) or None
     kind_text = (title or "") + "".join(line.text for p in cover_pages for line in p.lines)
     doc_kind = "final_accounts" if "决算" in (title or "") else "budget" if "预算" in (title or "") else (
@@ -167,5 +200,6 @@ def read_metadata(pages: list[PageContent], layout: Layout) -> Metadata:
         reporting_level=_level(title, cover),
         doc_kind=doc_kind,
         published_on=_published(pages),
-        cover_heading=_cover_heading(cover_pages, layout.max_cover_heading_chars),
+        cover_heading=_cover_heading(cover_pages, layout),
+        identity_reading=identity,
     )

@@ -72,6 +72,16 @@ class Layout:
     """The first page's largest line longer than this is a paragraph, not the cover's heading."""
     contents_scan_pages: int = 6
     """Pages searched for a printed table of contents (目录)."""
+    min_name_chars: int = 3
+    """A department's name is at least this many glyphs long."""
+
+    # A cover read by OCR (metadata.py, identity.py)
+    ocr_size_share: float = 0.15
+    """OCR lines whose sizes differ by less than this share are one type size (OCR sizes a line by its box)."""
+    ocr_glyph_context: int = 3
+    """Glyphs beside a cover glyph, on each side, that must match where another page states it."""
+    ocr_confirmations: int = 2
+    """Times the other pages must state a name OCR read on the cover before it is trusted or corrected."""
 
     # Page routing (fast_pages.py)
     max_plain_segments: int = 5
@@ -82,7 +92,7 @@ class Layout:
             value = getattr(self, f.name)
             if value <= 0:
                 raise ValueError(f"layout setting {f.name} must be positive, not {value!r}")
-        for share in ("repeat_share", "near_bottom"):
+        for share in ("repeat_share", "near_bottom", "ocr_size_share"):
             if getattr(self, share) > 1:
                 raise ValueError(f"layout setting {share} is a share of 1, not {getattr(self, share)!r}")
 

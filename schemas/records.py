@@ -236,6 +236,26 @@ class ListedTable:
     page: int
 
 
+@dataclass(frozen=True)
+class IdentityReading:
+    """A department name OCR read on the cover, against what the document's other pages state.
+
+    Kept with the extraction so the `ocr_identity` check can report it; not stored itself:
+    its check is.
+    """
+
+    page: int
+    """The page OCR read the name from."""
+    cover: str
+    """The name as OCR read it there."""
+    text: str | None
+    """The reading the other pages state most (the cover's own, or one a glyph or more apart), if any."""
+    stated: int
+    """How many times the other pages state `text`."""
+    taken: bool
+    """`text` is the document's department: the other pages confirm it often enough."""
+
+
 @dataclass
 class Extraction:
     """What the extract stage read from the PDFs of one disclosure.
@@ -252,6 +272,8 @@ class Extraction:
     """Pages that are only an image (no text layer)."""
     pages_with_unmapped_glyphs: list[int] = field(default_factory=list)
     """Pages whose glyphs have no Unicode mapping (pdfminer's `(cid:N)`)."""
+    identity_reading: IdentityReading | None = None
+    """How far the other pages confirm a department read by OCR from the cover (None: read from text)."""
 
 
 @dataclass
@@ -285,6 +307,7 @@ class Document:
     listed_tables: list[ListedTable] = field(default_factory=list)
     pages_without_text: list[int] = field(default_factory=list)
     pages_with_unmapped_glyphs: list[int] = field(default_factory=list)
+    identity_reading: IdentityReading | None = None
 
     @classmethod
     def assemble(cls, extraction: Extraction, records: Records, checks: list[Check]) -> Document:
@@ -306,6 +329,7 @@ class Document:
             listed_tables=list(extraction.listed_tables),
             pages_without_text=list(extraction.pages_without_text),
             pages_with_unmapped_glyphs=list(extraction.pages_with_unmapped_glyphs),
+            identity_reading=extraction.identity_reading,
         )
 
 

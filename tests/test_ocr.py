@@ -78,6 +78,17 @@ def test_scanned_corpus_budget_is_read_by_ocr(scanned_budget: Document) -> None:
     validate_contract(to_contract(scanned_budget))
 
 
+def test_scanned_corpus_budget_identity_is_confirmed_by_its_text(scanned_budget: Document) -> None:
+    """The bold cover reads 北系市…局 and 20256年部度门 by OCR; the narrative states the
+    department 7 times (MANIFEST: 北京市政务服务和数据管理局), so the department is taken from it."""
+    meta = scanned_budget.meta
+    assert (meta.region, meta.department) == ("北京市", "北京市政务服务和数据管理局")
+    assert meta.title is not None and meta.title.startswith("北京市政务服务和数据管理局")
+    [check] = [c for c in scanned_budget.checks if c.rule == "ocr_identity"]
+    assert (check.status, check.page) == ("pass", 1)
+    assert "北系市政务服务和数据管理局" in check.detail and "'北京市政务服务和数据管理局' taken" in check.detail
+
+
 def test_scanned_corpus_budget_key_figures(scanned_budget: Document) -> None:
     """As printed on the rendered pages 5 and 7."""
     facts = _facts(scanned_budget)

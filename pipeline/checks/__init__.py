@@ -17,6 +17,7 @@ from pipeline.checks import (
     coverage,
     cross_table,
     execution,
+    identity,
     narrative,
     placeholders,
     rows,
@@ -28,7 +29,7 @@ from pipeline.checks import (
 )
 from schemas.records import Check, Document, Extraction, Records
 
-RULES = (text_layer.pages_have_text, rows.row_totals, sums.column_totals, sums.hierarchy_sums, cross_table.cross_table_totals,
+RULES = (text_layer.pages_have_text, identity.ocr_identity, rows.row_totals, sums.column_totals, sums.hierarchy_sums, cross_table.cross_table_totals,
          cross_table.income_equals_expenditure, narrative.three_public_parts, narrative.narrative_three_public_parts,
          narrative.narrative_vs_tables, narrative.projects_add_up, units.unit_scale,
          codes.unknown_codes, contents.contents_agree, contents.listed_tables_read,
