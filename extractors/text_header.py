@@ -41,7 +41,7 @@ class HeaderCell:
         return (self.top + self.bottom) / 2
 
 
-def join_close_words(words: list[Word], word_gap: float) -> list[Word]:
+def _join_close_words(words: list[Word], word_gap: float) -> list[Word]:
     """One header cell printed as several words on a line (`2019 年预算数`) made one word again."""
     joined: list[Word] = []
     for word in sorted(words, key=lambda w: w["x0"]):
@@ -127,7 +127,7 @@ def _heads_a_row(i: int, candidates: dict[int, int], fragments: list[Word], tol:
 
 def header_cells(lines: list[list[Word]], layout: Layout) -> list[HeaderCell]:
     """The header's cells, each wrapped cell's lines joined, in reading order."""
-    fragments = [w for line in lines for w in join_close_words(line, layout.word_gap)]
+    fragments = [w for line in lines for w in _join_close_words(line, layout.word_gap)]
     links = _wrap_links(fragments, layout)
     continued = set(links.values())
     cells = [_chain(i, links, fragments) for i in range(len(fragments)) if i not in continued]
@@ -177,8 +177,10 @@ def _aligned(a: HeaderCell, b: HeaderCell, tol: float) -> bool:
 
 def _span(heading: HeaderCell, units: list[_Unit], headings: list[HeaderCell], layout: Layout) -> tuple[int, int] | None:
     """The units a heading stands over: the widest run centred under it whose cells
-    stand below it aligned with the cells right under its centre, none of them the
-    centre of another heading or nearer to another heading above it."""
+    stand below it, aligned (top, middle or bottom) with the cells right under its
+    centre, none of them under another heading's centre or nearer to another heading
+    above it. A one-level column centred down a tall header is not aligned with the
+    cells of the row under a heading, so it stays out of the heading's span."""
     tol = layout.row_tolerance
     center = next((i for i, u in enumerate(units) if u.x0 <= heading.center <= u.x1), None)
     if center is None:
@@ -189,7 +191,7 @@ def _span(heading: HeaderCell, units: list[_Unit], headings: list[HeaderCell], l
     elif units[center].x1 - heading.center <= layout.same_column and center + 1 < len(units):
         at_center.append(center + 1)
     others = [h for h in headings if h is not heading]
-    refs = [units[i].cell for i in at_center if units[i].cell is not None]
+    refs = [cell for i in at_center if (cell := units[i].cell) is not None]
 
     def fits(unit: _Unit) -> bool:
         if unit.cell is None:
@@ -212,19 +214,18 @@ def _span(heading: HeaderCell, units: list[_Unit], headings: list[HeaderCell], l
     return best
 
 
-def header_grid(
+def _placed(
     cells: list[HeaderCell], columns: list[tuple[float, float]], layout: Layout
-) -> tuple[list[list[Cell]], list[float]]:
-    """The header as grid rows of `Cell`s, and each row's top: each heading over the
-    columns it stands over, each column's own heading spanning down to the body."""
-    tol = layout.row_tolerance
+) -> tuple[list[tuple[HeaderCell, int, int]], list[list[HeaderCell]]]:
+    """Each heading with the first and last column it stands over (deepest first), and
+    each column's own cells from the top."""
     width = len(columns)
 
     def column_of(cell: HeaderCell) -> int:
         inside = [i for i, (x0, x1) in enumerate(columns) if x0 <= cell.center <= x1]
         return inside[0] if inside else min(range(width), key=lambda i: abs(cell.center - sum(columns[i]) / 2))
 
-    headings = [c for c in cells if is_heading(c, cells, tol)]
+    headings = [c for c in cells if is_heading(c, cells, layout.row_tolerance)]
     stacks: list[list[HeaderCell]] = [[] for _ in range(width)]
     for cell in cells:
         if cell not in headings:
@@ -233,31 +234,39 @@ def header_grid(
              for i, (x0, x1) in enumerate(columns)]
     spans: list[tuple[HeaderCell, int, int]] = []
     for heading in sorted(headings, key=lambda h: -h.top):
-        span = _span(heading, units, headings, layout)
-        if span is None:  # heads nothing we can place: part of its column's own heading
+        run = _span(heading, units, headings, layout)
+        if run is None:  # heads nothing we can place: part of its column's own heading
             stacks[column_of(heading)].append(heading)
             continue
-        first, last = units[span[0]].first, units[span[1]].last
-        spans.append((heading, first, last))
-        merged = _Unit(first, last, units[span[0]].x0, units[span[1]].x1, heading)
-        units[span[0]:span[1] + 1] = [merged]
+        first, last = units[run[0]], units[run[1]]
+        spans.append((heading, first.first, last.last))
+        units[run[0]:run[1] + 1] = [_Unit(first.first, last.last, first.x0, last.x1, heading)]
+    return spans, [sorted(s, key=lambda c: c.top) for s in stacks]
+
+
+def header_grid(
+    cells: list[HeaderCell], columns: list[tuple[float, float]], layout: Layout
+) -> tuple[list[list[Cell]], list[float]]:
+    """The header as grid rows of `Cell`s, and each row's top: each heading over the
+    columns it stands over, each column's own heading spanning down to the body."""
+    width = len(columns)
+    spans, stacks = _placed(cells, columns, layout)
     depth = [sum(1 for _h, a, b in spans if a <= c <= b) for c in range(width)]
-    own = [sorted(s, key=lambda c: c.top) for s in stacks]
-    rows = max((d + len(o) for d, o in zip(depth, own, strict=True)), default=0)
+    rows = max((d + len(s) for d, s in zip(depth, stacks, strict=True)), default=0)
     grid: list[list[Cell | None]] = [[None] * width for _ in range(rows)]
-    tops: list[float] = [min((c.top for c in cells), default=0.0)] * rows
+    tops = [min((c.top for c in cells), default=0.0)] * rows
     for heading, first, last in sorted(spans, key=lambda s: s[0].top):
         level = sum(1 for h, a, b in spans if a <= first and last <= b and h.top < heading.top)
-        cell = Cell(heading.text, level, first, 1, last - first + 1)
+        placed = Cell(heading.text, level, first, 1, last - first + 1)
         tops[level] = max(tops[level], heading.top)
         for c in range(first, last + 1):
-            grid[level][c] = cell
-    for c, stack in enumerate(own):
+            grid[level][c] = placed
+    for c, stack in enumerate(stacks):
         for offset, part in enumerate(stack):
             level = depth[c] + offset
-            span = rows - level if offset == len(stack) - 1 else 1
-            cell = Cell(part.text, level, c, span, 1)
+            down = rows - level if offset == len(stack) - 1 else 1
+            placed = Cell(part.text, level, c, down, 1)
             tops[level] = max(tops[level], part.top)
-            for r in range(level, level + span):
-                grid[r][c] = cell
+            for r in range(level, level + down):
+                grid[r][c] = placed
     return [[cell or Cell(None, r, c) for c, cell in enumerate(row)] for r, row in enumerate(grid)], tops
