@@ -21,7 +21,7 @@ from extractors.ocr import ocr_text
 from extractors.settings import ExtractSettings, Layout
 from extractors.table_kinds import is_table_title
 from extractors.text_line import TextLine
-from extractors.text_tables import camelot_columns, words_to_table
+from extractors.text_tables import body_under_header, camelot_columns, words_to_table
 from schemas.patterns import CONTENTS_HEADING, LEADER, LIST_ITEM, NUMBERED_HEADING
 from schemas.text import clean_text, has_cid
 
@@ -151,6 +151,26 @@ def _unruled_regions(content: PageContent, layout: Layout) -> list[tuple[float, 
     return regions
 
 
+def _with_unruled_bodies(page: Any, content: PageContent, layout: Layout) -> bool:
+    """Give each ruled grid that is all header (a frame drawn round the header only) the
+    body printed under it without rules, down to the next table or title; True if any."""
+    titles = [line.top for line in content.lines if _standalone_title(line.text, layout.max_title_chars)]
+    found = False
+    for index, grid in enumerate(content.tables):
+        if any(_has_figure(grid.row_texts(r)) for r in range(grid.n_rows)):
+            continue
+        bottom = min([t.bbox[1] for t in content.tables if t.bbox[1] > grid.bbox[3]]
+                     + [t for t in titles if t > grid.bbox[3]] + [content.height])
+        extended = body_under_header(grid, _words_in(page, grid.bbox[3], bottom), layout)
+        if extended is not None:
+            content.tables[index], found = extended, True
+    return found
+
+
+def _has_figure(texts: list[str | None]) -> bool:
+    return any(t and AMOUNT.match(t) for t in texts)
+
+
 def _words_in(page: Any, top: float, bottom: float) -> list[dict[str, Any]]:
     if bottom - top < 1:
         return []
@@ -249,6 +269,8 @@ def read_page(
     settings = settings or ExtractSettings()
     content.tables = _ruled_tables(page, number, path, settings, ocr_page)
     content.lines = text_lines(page.chars, number, [t.bbox for t in content.tables], settings.layout, ocr)
+    if not ocr and _with_unruled_bodies(page, content, settings.layout):
+        content.lines = text_lines(page.chars, number, [t.bbox for t in content.tables], settings.layout)
     unruled = not ocr and (settings.camelot_fallback or settings.engine == "camelot-stream")
     regions = _unruled_regions(content, settings.layout) if unruled and path else []
     if carried and unruled and not content.tables:

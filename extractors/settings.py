@@ -58,6 +58,8 @@ class Layout:
     """Header leaf words whose centres are closer than this head one column."""
     word_gap: float = 4.0
     """Header words closer than this are one wrapped header cell."""
+    wrap_pitch_slack: float = 0.25
+    """A header line aligned under another continues its cell if at most this share further down than the header's line pitch."""
 
     # Narrative and metadata (sections.py, metadata.py, contents_page.py)
     max_heading_chars: int = 36

@@ -19,6 +19,7 @@ from typing import Any
 from extractors.grid import Cell, RawTable
 from extractors.header import AMOUNT
 from extractors.settings import Layout
+from extractors.text_header import HeaderCell, header_cells, header_grid, leaf_centers
 from schemas.text import clean_text
 
 log = logging.getLogger(__name__)
@@ -115,93 +116,18 @@ def _row_texts(row: list[_Line], columns: list[tuple[float, float]], indent: flo
     return joined
 
 
-def _header_cells(header: list[list[str | None]], centers: list[float]) -> list[list[Cell]]:
-    """Cells of a multi-level header: a text with texts under it spans the columns
-    nearest to it among those; a text with nothing under it spans down."""
-    levels, width = len(header), len(centers)
-    grid: list[list[Cell | None]] = [[None] * width for _ in range(levels)]
-    for level, texts in enumerate(header):
-        below = header[level + 1] if level + 1 < levels else [None] * width
-        parents = [c for c, t in enumerate(texts) if t and below[c]]
-        for col, text in enumerate(texts):
-            if not text or grid[level][col] is not None:
-                continue
-            if col in parents:
-                owned = [c for c in range(width) if below[c] and not texts[c] or c == col]
-                span = [c for c in owned if min(parents, key=lambda p: abs(centers[p] - centers[c])) == col]
-                cell = Cell(text, level, min(span), 1, max(span) - min(span) + 1)
-                for c in range(min(span), max(span) + 1):
-                    grid[level][c] = cell
-            else:
-                depth = 1
-                while level + depth < levels and not header[level + depth][col]:
-                    depth += 1
-                cell = Cell(text, level, col, depth, 1)
-                for r in range(level, level + depth):
-                    grid[r][col] = cell
-    return [[cell or Cell(None, r, c) for c, cell in enumerate(row)] for r, row in enumerate(grid)]
-
-
-def _merge_header_wraps(lines: list[_Line], word_gap: float) -> list[_Line]:
-    """Header lines with wrapped cell text (对个人和 / 家庭的补助) joined into one word each."""
-    merged: list[_Line] = []
-    for line in (_join_close_words(line, word_gap) for line in lines):
-        above = merged[-1] if merged else None
-        owners = [_overlapping(w, above.words) for w in line.words] if above else []
-        if above is None or not owners or any(o is None for o in owners):
-            merged.append(_Line(line.top, line.bottom, [dict(w) for w in line.words]))
-            continue
-        for word, owner in zip(line.words, owners, strict=True):
-            assert owner is not None
-            owner["text"] += word["text"]
-            owner["x0"], owner["x1"] = min(owner["x0"], word["x0"]), max(owner["x1"], word["x1"])
-        above.bottom = line.bottom
-    return merged
-
-
-def _join_close_words(line: _Line, word_gap: float) -> _Line:
-    """One header cell printed as several words (`2019 年预算数`) made one word again."""
-    words: list[dict[str, Any]] = []
-    for word in sorted(line.words, key=lambda w: w["x0"]):
-        if words and word["x0"] - words[-1]["x1"] < word_gap:
-            words[-1] = {**words[-1], "text": words[-1]["text"] + word["text"], "x1": word["x1"]}
-        else:
-            words.append(dict(word))
-    return _Line(line.top, line.bottom, words)
-
-
-def _overlapping(word: dict[str, Any], candidates: list[dict[str, Any]]) -> dict[str, Any] | None:
-    return next((c for c in candidates if c["x0"] < word["x1"] and c["x1"] > word["x0"]), None)
-
-
-def _is_parent(word: dict[str, Any], lower: list[dict[str, Any]]) -> bool:
-    """A header word over other header words: printed above one of them, or
-    between them (收入 centred over 项目 | 预算数). A word with lower header words
-    on one side only (科目名称, 总计) spans down to the body instead."""
-    if any(v["x0"] < word["x1"] and v["x1"] > word["x0"] for v in lower):
-        return True
-    center = (word["x0"] + word["x1"]) / 2
-    return any(v["x1"] <= center for v in lower) and any(v["x0"] >= center for v in lower)
-
-
-def header_columns(header: list[_Line], body: list[dict[str, Any]], same_column: float) -> list[tuple[float, float]]:
-    """Columns from the header's leaf words: those with no header word printed under them.
+def header_columns(cells: list[HeaderCell], body: list[dict[str, Any]], layout: Layout) -> list[tuple[float, float]]:
+    """Columns from the header's leaf cells: those with no header cell printed under them.
 
     Every column of a budget table is named at the bottom of its header, so
-    the leaves' centres are the columns' centres; boundaries fall half way.
+    the leaves' centres are the columns' centres; boundaries fall where the
+    body leaves a gap between them.
     """
-    words = [(i, w) for i, line in enumerate(header) for w in line.words]
-    leaves = [w for i, w in words if not _is_parent(w, [v for j, v in words if j > i])]
-    centers = sorted({round((w["x0"] + w["x1"]) / 2, 1) for w in leaves})
-    merged: list[float] = []
-    for center in centers:
-        if merged and center - merged[-1] < same_column:
-            continue
-        merged.append(center)
+    merged = leaf_centers(cells, layout.same_column, layout.row_tolerance)
     if len(merged) < 2:
         return []
-    left = min(w["x0"] for _, w in words) - 1
-    right = max(w["x1"] for _, w in words) + 1
+    left = min(c.x0 for c in cells) - 1
+    right = max(c.x1 for c in cells) + 1
     bounds = [left, *(_boundary(a, b, body) for a, b in zip(merged, merged[1:], strict=False)), right]
     return list(zip(bounds, bounds[1:], strict=False))
 
@@ -245,9 +171,9 @@ def words_to_table(
     first = 0 if carried else next((i for i, line in enumerate(lines) if line.has_amount()), len(lines))
     if not titled and not any(line.has_amount() for line in lines):
         return None
-    header = _merge_header_wraps(lines[:first], layout.word_gap)
+    header = header_cells([line.words for line in lines[:first]], layout)
     body_words = [w for line in lines[first:] for w in line.words]
-    from_header = [] if carried else header_columns(header, body_words, layout.same_column)
+    from_header = [] if carried else header_columns(header, body_words, layout)
     columns = carried or from_header or fallback_columns()
     columns_from = "carried" if carried else "header_words" if from_header else "stream"
     if len(columns) < 2:
@@ -257,11 +183,38 @@ def words_to_table(
     rows = _merge_wrapped(lines[first:], columns, layout.indent)
     if rows and not carried and sum(1 for r in rows if any(line.has_amount() for line in r)) < layout.min_body_lines:
         return None
-    centers = [(x0 + x1) / 2 for x0, x1 in columns]
-    cells = _header_cells([line.texts(columns, layout.indent, centred=True) for line in header], centers)
-    for index, row in enumerate(rows, start=len(header)):
+    cells, tops = header_grid(header, columns, layout)
+    for index, row in enumerate(rows, start=len(cells)):
         cells.append([Cell(t, index, c) for c, t in enumerate(_row_texts(row, columns, layout.indent))])
-    tops = [line.top for line in header] + [r[0].top for r in rows]
+    tops += [r[0].top for r in rows]
     bbox = (columns[0][0], lines[0].top, columns[-1][1], lines[-1].bottom)
     return RawTable(page=page_number, bbox=bbox, cells=cells, engine="camelot-stream", row_tops=tops,
                     col_edges=columns, columns_from=columns_from)
+
+
+def body_under_header(grid: RawTable, words: list[dict[str, Any]], layout: Layout) -> RawTable | None:
+    """A ruled header over a body printed without rules (a spreadsheet that frames only
+    its header): the grid with the rows read from the words under it, placed in the
+    columns the header's rules draw, down to the first line running across a column
+    edge (prose under the table). None when no figure stands under the header."""
+    edges = [x1 for _x0, x1 in grid.col_edges[:-1]]
+    crossing = [line.top for line in _lines(words, layout.row_tolerance)
+                if any(w["x0"] < edge - layout.edge_tolerance and w["x1"] > edge + layout.edge_tolerance
+                       for w in line.words for edge in edges)]
+    words = [w for w in words if not crossing or w["top"] < crossing[0] - layout.row_tolerance]
+    body = words_to_table(words, list, grid.page, layout, carried=grid.col_edges) if words else None
+    if body is None:
+        return None
+    last = max((r for r in range(body.n_rows) if _row_has_amount(body, r)), default=None)
+    if last is None:
+        return None
+    offset = grid.n_rows
+    rows = [[Cell(c.text, c.row + offset, c.col) for c in row] for row in body.cells[:last + 1]]
+    bottom = max(w["bottom"] for w in words if w["top"] <= body.row_tops[last] + layout.row_tolerance)
+    x0, top, x1, _ = grid.bbox
+    return RawTable(grid.page, (min(x0, body.bbox[0]), top, max(x1, body.bbox[2]), bottom), grid.cells + rows,
+                    grid.engine, grid.row_tops + body.row_tops[:last + 1], grid.col_edges, grid.columns_from)
+
+
+def _row_has_amount(table: RawTable, row: int) -> bool:
+    return any(t and AMOUNT.match(t) for t in table.row_texts(row))

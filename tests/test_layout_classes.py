@@ -66,6 +66,67 @@ def test_a_unit_printed_apart_from_its_table_applies(name: str) -> None:
     assert all(i.unit_source == "万元" for i in doc.line_items)
 
 
+@pytest.mark.parametrize("name", _of("line_items"))
+def test_narrow_columns_pair_every_figure_with_its_own_column(name: str) -> None:
+    """Eight narrow amount columns (合计 | 基本支出 › 4 | 项目支出 › 3) whose headings wrap onto
+    up to three lines, centred in cells their figures fill; ruled, or ruled only above, under
+    the header and below: every figure under its own column, and every row identity and
+    column sum compared and agreeing."""
+    doc = _parsed(name)
+    cells: dict[str, dict[str, Decimal]] = {}
+    for item in doc.line_items:
+        cells.setdefault(item.row_label, {})["/".join(item.column_path)] = item.amount
+    expected = {row: {path: Decimal(v) for path, v in by_path.items()}
+                for row, by_path in EXPECTED[name]["line_items"].items()}
+    assert cells == expected
+    compared = {c.rule: c.covered for c in doc.checks if c.status == "pass"}
+    assert compared["row_total"] == 15 and compared["column_total"] == 8
+    assert [c.detail for c in doc.checks if c.status == "fail"] == []
+
+
+def _header_paths(printed: list[tuple[str, float, float]]) -> list[list[str]]:
+    """Column paths of an unruled header given as (text, centre x, top) fragments, 9 pt type."""
+    from extractors.grid import RawTable
+    from extractors.header import column_paths
+    from extractors.settings import Layout
+    from extractors.text_header import header_cells, header_grid
+    from extractors.text_tables import header_columns
+
+    layout = Layout()
+    words = [{"text": t, "x0": x - len(t) * 4.5, "x1": x + len(t) * 4.5, "top": top, "bottom": top + 9}
+             for t, x, top in printed]
+    cells = header_cells([[w] for w in words], layout)
+    columns = header_columns(cells, [], layout)
+    grid, _tops = header_grid(cells, columns, layout)
+    return column_paths(RawTable(1, (0, 0, 1, 1), grid, col_edges=columns), len(grid))
+
+
+@pytest.mark.parametrize(("printed", "paths"), [
+    # a heading centred over the middle one of three single-line columns heads all three
+    ([("基本支出", 200, 100), ("小计", 140, 112), ("人员经费", 200, 112), ("公用经费", 260, 112)],
+     [["基本支出", "小计"], ["基本支出", "人员经费"], ["基本支出", "公用经费"]]),
+    # a column heading wrapped onto three lines, its neighbours centred beside its middle line
+    ([("基本支出", 200, 100), ("小计", 140, 124), ("工资", 200, 112), ("福利", 200, 124), ("支出", 200, 136),
+      ("公用经费", 260, 124)],
+     [["基本支出", "小计"], ["基本支出", "工资福利支出"], ["基本支出", "公用经费"]]),
+    # the same, every heading at the top of its cell: the middle one's first line is not the heading's
+    ([("基本支出", 200, 100), ("小计", 140, 112), ("工资", 200, 112), ("福利", 200, 124), ("支出", 200, 136),
+      ("公用经费", 260, 112)],
+     [["基本支出", "小计"], ["基本支出", "工资福利支出"], ["基本支出", "公用经费"]]),
+    # headings wrapped at the top of their cells, under a heading over two of them
+    ([("合计", 80, 100), ("基本支出", 170, 100), ("工资", 140, 112), ("福利", 140, 124),
+      ("商品和", 200, 112), ("服务", 200, 124), ("项目支出", 260, 100)],
+     [["合计"], ["基本支出", "工资福利"], ["基本支出", "商品和服务"], ["项目支出"]]),
+    # a one-level column centred down a tall header stays out of the group beside it
+    ([("合计", 80, 130), ("基本支出", 170, 100), ("小计", 140, 136), ("工资", 200, 124), ("福利", 200, 136),
+      ("支出", 200, 148)],
+     [["合计"], ["基本支出", "小计"], ["基本支出", "工资福利支出"]]),
+])
+def test_an_unruled_header_is_read_as_cells_with_spans(printed: list[tuple[str, float, float]],
+                                                       paths: list[list[str]]) -> None:
+    assert _header_paths(printed) == paths
+
+
 def test_codes_split_over_rows_take_their_parents_from_the_rows_above() -> None:
     resolver = CodeResolver(2024, "functional")
     printed = [["201", "", ""], ["", "32", ""], ["", "", "01"], ["", "", "02"], ["208", "", ""], ["", "05", ""],

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from extractors.table_kinds import UNKNOWN, kind_of_header, kind_of_title
 from pipeline.checks.contents import contents_agree
-from schemas.records import Document, DocumentMeta, ListedTable, SourceTable
+from pipeline.checks.cross_table import cross_table_totals
+from schemas.records import Document, DocumentMeta, LineItem, ListedTable, SourceTable
+from schemas.table_kinds import catalog
 
 
 @pytest.mark.parametrize(
@@ -146,3 +150,32 @@ def test_the_projects_a_text_counts_add_up_to_its_figure() -> None:
     assert [c.status for c in projects_add_up(document)] == ["pass"]
     document.projects[1].amount = Decimal(2232000)
     assert [(c.status, c.page) for c in projects_add_up(document)] == [("fail", 29)]
+
+
+def _income_tables(final: bool) -> Document:
+    """An overview whose income side states 本年收入合计 90.00 and, with 10.00 carried over,
+    收入总计 100.00; and an income table whose 合计 is 收入总计 in a budget, but only this
+    year's 90.00 in a final account (whose 收入决算表 has no 年初结转 column)."""
+    overview, income = ("final_overview", "final_income") if final else ("overview", "department_income")
+
+    def item(kind: str, table: int, side: int, row: int, label: str, amount: str) -> LineItem:
+        return LineItem(kind, table, row, 1, label, ["合计"], Decimal(amount), amount, "元", measure="total",
+                        side=side, is_total=True)
+
+    items = [item(overview, 0, 0, 0, "本年收入合计", "90.00"), item(overview, 0, 0, 1, "收入总计", "100.00"),
+             item(overview, 0, 1, 0, "本年支出合计", "100.00"), item(overview, 0, 1, 1, "支出总计", "100.00"),
+             item(income, 1, 0, 0, "合计", "90.00" if final else "100.00")]
+    meta = DocumentMeta(sha256="0" * 64, source="x.pdf", page_count=2, parser_version="t", fiscal_year=2024,
+                        doc_kind="final_accounts" if final else "budget")
+    return Document(meta=meta, line_items=items)
+
+
+@pytest.mark.parametrize("final", [False, True])
+def test_a_finals_only_shared_total_is_compared_in_final_accounts_alone(final: bool) -> None:
+    """`finals_only` (table_kinds.toml): the income table's 合计 is the overview's 本年收入合计
+    in a final account only; in a budget it is 收入总计, and comparing it with 本年收入合计
+    would report a budget that is right."""
+    assert [s.name for s in catalog().shared_totals if s.finals_only] == ["department income"]
+    checks = [c for c in cross_table_totals(_income_tables(final)) if c.detail.startswith("department income")]
+    compared = "90.00 vs" if final else "100.00 vs"
+    assert [(c.status, compared in c.detail) for c in checks] == [("pass", True)]
