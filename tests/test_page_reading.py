@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from extractors.contents_page import entry_title
 from extractors.page_content import is_overprinted
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def _char(text: str, x0: float, top: float) -> dict[str, Any]:
@@ -32,3 +35,21 @@ def testis_overprinted_glyphs_are_found(chars: list[dict[str, Any]], expected: b
 ])
 def test_contents_entries_lose_numbering_leaders_and_page_numbers(line: str, entry: str) -> None:
     assert entry_title(line) == entry
+
+
+@pytest.mark.parametrize("name", ["jiyuan-bianban-2021-budget", "henan-xinxiang-finance-2022-budget",
+                                  "shaanxi-xian-beilin-education-2020-consolidated"])
+def test_cell_texts_are_what_pdfplumber_extracts(name: str) -> None:
+    """The bisected cell texts equal `Table.extract()` on every ruled table, merged headers included."""
+    import pdfplumber
+
+    from extractors.grid import _cell_texts
+
+    compared = 0
+    with pdfplumber.open(FIXTURES / f"{name}.pdf") as pdf:
+        for page in pdf.pages:
+            for table in page.find_tables():
+                assert _cell_texts(table) == table.extract(), f"{name} p{page.page_number}"
+                compared += 1
+            page.close()
+    assert compared >= 5
