@@ -249,7 +249,7 @@ def pages_to_tables(pages: list[PageContent], layout: Layout) -> tuple[list[Sour
                 if title_page is not None:
                     open_.table.pages.insert(0, title_page)  # cite the page its title is printed on
             next_top = page.tables[index + 1].bbox[1] if index + 1 < len(page.tables) else page.height
-            note, note_lines = read_note_below(_lines_between(page, grid.bbox[3], next_top))
+            note, note_lines = read_note_below(_lines_between(page, grid.bbox[3], next_top), layout)
             if note:
                 open_.table.note = (open_.table.note or "") + note
                 used.update(id(line) for line in note_lines)
