@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from extractors.settings import Layout
 from extractors.table_kinds import is_table_title
@@ -124,7 +125,7 @@ def read_note_below(lines: list[TextLine], layout: Layout) -> tuple[str | None, 
         if not _NOTE.search(line.text) or any(line is u for u in used):
             continue
         used.append(line)
-        for above, below in zip(lines[i:], lines[i + 1:]):
+        for above, below in pairwise(lines[i:]):
             if _NOTE.search(below.text) or not _wraps_onto(above, below, line, layout):
                 break
             used.append(below)
