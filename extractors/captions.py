@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
+from extractors.settings import Layout
 from extractors.table_kinds import is_table_title
 from extractors.text_line import TextLine
 from schemas.patterns import NUMBERED_HEADING
@@ -115,9 +117,26 @@ def is_note_text(text: str) -> bool:
     return bool(_NOTE.search(text))
 
 
-def read_note_below(lines: list[TextLine]) -> tuple[str | None, list[TextLine]]:
-    """The table's note (`注：…`, `本单位无…故此表无数据`) from the lines under it."""
-    used = [line for line in lines if _NOTE.search(line.text)]
+def read_note_below(lines: list[TextLine], layout: Layout) -> tuple[str | None, list[TextLine]]:
+    """The table's note (`注：…`, `本单位无…故此表无数据`) from the lines under it, with the
+    lines it wraps onto (which are no prose of the section the table sits in)."""
+    used: list[TextLine] = []
+    for i, line in enumerate(lines):
+        if not _NOTE.search(line.text) or any(line is u for u in used):
+            continue
+        used.append(line)
+        for above, below in pairwise(lines[i:]):
+            if _NOTE.search(below.text) or not _wraps_onto(above, below, line, layout):
+                break
+            used.append(below)
     if not used:
         return None, []
     return "".join(line.text for line in used), used
+
+
+def _wraps_onto(above: TextLine, below: TextLine, first: TextLine, layout: Layout) -> bool:
+    """`below` carries on the paragraph `first` starts: right under `above`, not indented
+    past the paragraph's start, and no heading or caption of its own."""
+    gap = below.top - above.bottom
+    return (0 <= gap < layout.wrap_gap * above.size and below.x0 <= first.x0 + layout.wrap_indent
+            and not NUMBERED_HEADING.match(below.text) and not is_caption_text(below.text))

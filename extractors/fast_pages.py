@@ -24,6 +24,7 @@ from typing import Any
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 
+from extractors.glyphs import unify_code_points
 from extractors.page_content import PageContent, is_overprinted, standalone_titles, text_lines
 from extractors.settings import Layout
 
@@ -82,6 +83,7 @@ def _chars(page: pypdfium2.PdfPage) -> list[dict[str, Any]] | None:
                           "bottom": bottom, "size": size})
     finally:
         textpage.close()
+    unify_code_points(chars)
     return chars
 
 

@@ -160,3 +160,18 @@ def pdfplumber_table_to_grid(table: Any, page: int, layout: Layout) -> RawTable 
             if bbox is not None:
                 boxes.append((bbox, text))
     return boxes_to_grid(boxes, page, "pdfplumber", layout)
+
+
+def column_map(edges: list[tuple[float, float]], target: list[tuple[float, float]]) -> list[int] | None:
+    """For each column of a continuation, the column of the table it continues that it
+    overlaps most; None when some column overlaps none (not the same table)."""
+    if not edges or not target:
+        return None
+    mapping = []
+    for x0, x1 in edges:
+        overlaps = [min(x1, t1) - max(x0, t0) for t0, t1 in target]
+        best = max(range(len(target)), key=lambda i: overlaps[i])
+        if overlaps[best] <= 0:
+            return None
+        mapping.append(best)
+    return mapping

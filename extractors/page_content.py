@@ -15,7 +15,8 @@ from typing import Any
 
 from extractors.camelot_tables import lattice_tables
 from extractors.captions import is_caption_text, is_note_text, is_page_number
-from extractors.grid import RawTable, pdfplumber_table_to_grid
+from extractors.glyphs import unify_code_points
+from extractors.grid import RawTable, column_map, pdfplumber_table_to_grid
 from extractors.header import AMOUNT
 from extractors.ocr import ocr_text
 from extractors.settings import ExtractSettings, Layout
@@ -190,7 +191,8 @@ def _words_in(page: Any, top: float, bottom: float) -> list[dict[str, Any]]:
 
 
 def _ruled_tables(
-    page: Any, number: int, path: str | None, settings: ExtractSettings, ocr_page: int | None
+    page: Any, number: int, path: str | None, settings: ExtractSettings, ocr_page: int | None,
+    carried: list[tuple[float, float]] | None = None,
 ) -> list[RawTable]:
     if ocr_page is not None and path:  # a scanned page: its rules are only in the image
         grids = lattice_tables(path, ocr_page, number, float(page.height), settings.layout, ocr=True)
@@ -200,7 +202,8 @@ def _ruled_tables(
         grids = lattice_tables(path, page.page_number, number, float(page.height), settings.layout)
     else:
         grids = [g for t in page.find_tables() if (g := pdfplumber_table_to_grid(t, number, settings.layout)) is not None]
-    return sorted((g for g in grids if _is_table(g)), key=lambda t: t.bbox[1])
+    grids = sorted(grids, key=lambda t: t.bbox[1])
+    return [g for i, g in enumerate(grids) if _is_table(g) or (i == 0 and _runs_on(g, carried))]
 
 
 def _is_table(grid: RawTable) -> bool:
@@ -216,6 +219,12 @@ def _is_table(grid: RawTable) -> bool:
     if len(filled) >= 2:
         return True
     return bool(filled) and sum(1 for t in filled[0] if AMOUNT.match(t) and ("." in t or "," in t)) >= 2
+
+
+def _runs_on(grid: RawTable, carried: list[tuple[float, float]] | None) -> bool:
+    """The top grid of a page, in the columns of the table that ran to the foot of the page
+    before, is its last rows whatever they hold (a form's last indicator rows, one label each)."""
+    return bool(carried) and grid.n_cols >= 2 and column_map(grid.col_edges, carried or []) is not None
 
 
 def is_overprinted(chars: list[dict[str, Any]]) -> bool:
@@ -258,6 +267,7 @@ def read_page(
     """
     if is_overprinted(page.chars):
         page = page.dedupe_chars()
+    unify_code_points(page.chars)
     ocr = ocr_page is not None
     content = PageContent(
         number=number, width=float(page.width), height=float(page.height), file_page=page.page_number, ocr=ocr
@@ -267,7 +277,7 @@ def read_page(
         content.image_count = len(page.images)
         return content
     settings = settings or ExtractSettings()
-    content.tables = _ruled_tables(page, number, path, settings, ocr_page)
+    content.tables = _ruled_tables(page, number, path, settings, ocr_page, carried)
     content.lines = text_lines(page.chars, number, [t.bbox for t in content.tables], settings.layout, ocr)
     if not ocr and _with_unruled_bodies(page, content, settings.layout):
         content.lines = text_lines(page.chars, number, [t.bbox for t in content.tables], settings.layout)

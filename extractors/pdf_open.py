@@ -9,6 +9,7 @@ could not be read.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +20,11 @@ from pdfminer.pdfparser import PDFSyntaxError
 
 from extractors.settings import ExtractSettings
 from schemas.errors import Reason, RejectedInput
+
+# pdfminer warns once per page and font about a Type 3 font without a FontBBox in its
+# descriptor (every font of a Chromium-printed PDF): nothing a user can act on, so it is not
+# printed unless the application configures logging to show pdfminer's records.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 
 def file_sha256(path: str) -> str:

@@ -46,6 +46,10 @@ class Layout:
     """A repeated header may wrap onto this many more lines than the first one did."""
     near_bottom: float = 0.7
     """A table ending below this share of the page height may go on overleaf."""
+    wrap_gap: float = 1.0
+    """A line less than this many type sizes under a table's note continues the note (it wrapped)."""
+    wrap_indent: float = 2.0
+    """A line starting this far right of the note's start is a new paragraph, not the note wrapped."""
 
     # Unruled tables (text_tables.py)
     row_tolerance: float = 3.0

@@ -21,7 +21,7 @@ from extractors.captions import (
     read_note_below,
     stated_unit,
 )
-from extractors.grid import RawTable
+from extractors.grid import RawTable, column_map
 from extractors.header import AMOUNT, body_rows, column_paths, header_row_count, is_ordinal_row
 from extractors.page_content import PageContent
 from extractors.settings import Layout
@@ -108,21 +108,6 @@ def _continues(open_: _Building | None, grid: RawTable, index: int, caption: Cap
     # rows repeat too: then it is a list of projects printed with its header on every page.
     same = open_.table.title is not None and _base_title(caption.title) == _base_title(open_.table.title)
     return same and (not spec(open_.table.kind).is_form or _leading_rows(grid) == open_.first_rows)
-
-
-def column_map(edges: list[tuple[float, float]], target: list[tuple[float, float]]) -> list[int] | None:
-    """For each column of a continuation, the column of the table it continues that it
-    overlaps most; None when some column overlaps none (not the same table)."""
-    if not edges or not target:
-        return None
-    mapping = []
-    for x0, x1 in edges:
-        overlaps = [min(x1, t1) - max(x0, t0) for t0, t1 in target]
-        best = max(range(len(target)), key=lambda i: overlaps[i])
-        if overlaps[best] <= 0:
-            return None
-        mapping.append(best)
-    return mapping
 
 
 def _append_rows(building: _Building, grid: RawTable, start: int) -> None:
@@ -264,7 +249,7 @@ def pages_to_tables(pages: list[PageContent], layout: Layout) -> tuple[list[Sour
                 if title_page is not None:
                     open_.table.pages.insert(0, title_page)  # cite the page its title is printed on
             next_top = page.tables[index + 1].bbox[1] if index + 1 < len(page.tables) else page.height
-            note, note_lines = read_note_below(_lines_between(page, grid.bbox[3], next_top))
+            note, note_lines = read_note_below(_lines_between(page, grid.bbox[3], next_top), layout)
             if note:
                 open_.table.note = (open_.table.note or "") + note
                 used.update(id(line) for line in note_lines)

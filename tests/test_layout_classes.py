@@ -57,6 +57,19 @@ def test_a_table_continued_overleaf_is_one_table(name: str) -> None:
     assert [c.detail for c in doc.checks if c.status == "fail"] == []
 
 
+@pytest.mark.parametrize("name", _of("last_indicator"))
+def test_a_forms_last_rows_overleaf_stay_in_the_form(name: str) -> None:
+    """A form's last rows carried onto the next page, one label each but one, in the form's columns."""
+    doc = _parsed(name)
+    assert len(doc.tables) == EXPECTED[name]["tables"]
+    table = doc.tables[0]
+    assert (table.kind, len(table.rows), len(table.pages)) == ("project_performance", EXPECTED[name]["form_rows"], 2)
+    assert len(doc.indicators) == EXPECTED[name]["indicators"]
+    last = doc.indicators[-1]
+    assert [last.level1, last.level2, last.level3, last.target_raw] == EXPECTED[name]["last_indicator"]
+    assert last.page == table.pages[-1]
+
+
 @pytest.mark.parametrize("name", _of("three_public_total"))
 def test_a_unit_printed_apart_from_its_table_applies(name: str) -> None:
     """`单位：万元` in a spreadsheet cell of its own, above or inside the grid, or only on the
