@@ -122,8 +122,8 @@ def _document_values(doc: Document) -> dict[str, Any]:
 
 
 def _fields(record: Any) -> dict[str, Any]:
-    """A flat record's fields as column values: `asdict` without its deep copies, which cost
-    more than the insert itself for a document's thousands of line items."""
+    """A record's fields as column values: `asdict` without its deep copies, which cost more
+    than the insert itself for a document's thousands of line items and printed rows."""
     return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
@@ -133,7 +133,8 @@ def _numbered(document_id: int, records: list[Any]) -> list[dict[str, Any]]:
 
 def _child_rows(doc: Document, document_id: int) -> dict[type, list[dict[str, Any]]]:
     tables = [
-        {**asdict(t), "document_id": document_id, "table_index": i, "page": t.page}
+        {**_fields(t), "report": asdict(t.report) if t.report else None,
+         "document_id": document_id, "table_index": i, "page": t.page}
         for i, t in enumerate(doc.tables)
     ]
     three = [
