@@ -57,11 +57,16 @@ class _Worker:
     started: float = 0.0
 
 
-def _context() -> ForkServerContext | SpawnContext:
+def _context(parse_fn: ParseFn) -> ForkServerContext | SpawnContext:
     # forkserver: workers start from a clean process, not a fork of the parent
     # holding database connections; spawn where forkserver is unavailable.
     if "forkserver" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("forkserver")
+        context = multiprocessing.get_context("forkserver")
+        # The server imports the parser once (when it starts); every worker forked from it,
+        # the first ones and those replacing a dead or hung one, starts with it imported.
+        module = getattr(parse_fn, "func", parse_fn).__module__
+        context.set_forkserver_preload(["__main__", module])
+        return context
     return multiprocessing.get_context("spawn")
 
 
@@ -111,7 +116,7 @@ class ProcessPool:
         self, tasks: Iterable[tuple[K, Sequence[str]]], parse_fn: ParseFn, timeout: float
     ) -> Iterator[tuple[K, Parsed]]:
         queue = deque((key, list(paths)) for key, paths in tasks)
-        context = _context()
+        context = _context(parse_fn)
         idle: list[_Worker] = []
         busy: list[_Worker] = []
 
