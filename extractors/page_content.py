@@ -155,7 +155,7 @@ def _unruled_regions(content: PageContent, layout: Layout) -> list[tuple[float, 
 def _with_unruled_bodies(page: Any, content: PageContent, layout: Layout) -> bool:
     """Give each ruled grid that is all header (a frame drawn round the header only) the
     body printed under it without rules, down to the next table or title; True if any."""
-    titles = [line.top for line in content.lines if _standalone_title(line.text, layout.max_title_chars)]
+    titles = [line.top for line in standalone_titles(content.lines, layout)]
     found = False
     for index, grid in enumerate(content.tables):
         if any(_has_figure(grid.row_texts(r)) for r in range(grid.n_rows)):
