@@ -16,6 +16,11 @@ from pipeline.checks import validate
 from pipeline.normalize import normalize
 from schemas.records import Document
 
+LAZY_IMPORTS = ("camelot",)
+"""Modules a parse imports only when a page needs them (camelot, with pandas and OpenCV: for
+unruled and scanned pages), so that a one-file parse starts fast. Worker processes that
+parse many disclosures import them once, up front (`pipeline.batch.pool.ProcessPool`)."""
+
 
 def parse(paths: Sequence[str | os.PathLike[str]], settings: ExtractSettings | None = None) -> Document:
     """Parse the PDFs of one disclosure into a `Document`.

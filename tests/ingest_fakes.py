@@ -2,20 +2,22 @@
 
 They run inside the ingest worker processes, so they live in a module the
 workers can import by name. A fake input file holds one word saying what the
-parse should do: `ok` (the default), `reject`, `boom`, `crash`, `hang` or `slow`.
+parse should do: `ok` (the default), `reject`, `boom`, `crash`, `hang`, `slow`, or
+`imports` (fail, naming which of `pipeline.api.LAZY_IMPORTS` the worker has imported).
 `slow_parse` is the real parse, late on purpose.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from extractors.pdf_open import disclosure_sha256
-from pipeline.api import parse
+from pipeline.api import LAZY_IMPORTS, parse
 from schemas.errors import Reason, RejectedInput
 from schemas.records import Check, Document, DocumentMeta, LineItem, SourceTable
 from schemas.version import PARSER_VERSION
@@ -48,6 +50,8 @@ def fake_parse(paths: Sequence[str]) -> Document:
         raise RejectedInput(path, Reason.NOT_BUDGET, "no budget tables found")
     if word == "boom":
         raise ValueError("the extractor tripped")
+    if word == "imports":
+        raise RuntimeError("imported: " + " ".join(m for m in LAZY_IMPORTS if m in sys.modules))
     if word == "crash":
         os._exit(3)
     if word == "hang":

@@ -91,6 +91,13 @@ def test_a_dying_worker_makes_no_other_file_parse_twice(tmp_path: Path, db_url: 
     assert (tmp_path / "in" / "b" / "parsed.log").read_text().count("\n") == 1
 
 
+def test_workers_start_with_the_parsers_lazy_imports_imported(tmp_path: Path, db_url: str) -> None:
+    """camelot (with pandas and OpenCV) is imported once by the forkserver, not by each worker."""
+    write_inputs(tmp_path / "in", 1, "imports")
+    report = ingest([tmp_path / "in"], db_url, jobs=1, progress=False, parse_fn=fake_parse)
+    assert [f.detail for f in report.failed] == ["RuntimeError: imported: camelot"]
+
+
 def test_a_hanging_worker_times_out(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'y.db'}"
     write_inputs(tmp_path / "in" / "a", 3)

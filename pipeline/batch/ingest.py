@@ -13,7 +13,7 @@ import glob
 import os
 import sys
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -203,42 +203,45 @@ def ingest(
     `pipeline.api.parse`; it must be importable by name (a module-level
     function) because it runs in the workers.
     """
-    if parse_fn is None:
-        from pipeline.api import parse
+    from pipeline.api import LAZY_IMPORTS, parse
 
-        parse_fn = parse
-    if executor is None:
-        executor = ProcessPool(jobs or os.cpu_count() or 1)
+    parse_fn = parse_fn or parse
+    executor = executor or ProcessPool(jobs or os.cpu_count() or 1, preload=LAZY_IMPORTS)
     files, missing = expand_paths(paths)
     engine = open_engine(db_url)
     batch = _Batch(engine, force)
     for arg in missing:
         batch.fail(_Attempt((arg,), None, _now()), "not_found", "no such file, or no PDF in that folder")
-    grouping = group_disclosures(files)
-    batch.report.grouped = [merge.describe() for merge in grouping.merged]
-    batch.report.ungrouped = list(grouping.notes)
-    groups = grouping.groups
-    bar = tqdm(total=len(groups), unit="doc", file=sys.stderr, disable=not progress, dynamic_ncols=True)
+    bar = tqdm(total=0, unit="doc", file=sys.stderr, disable=not progress, dynamic_ncols=True)
     try:
-        todo: list[tuple[_Attempt, list[str]]] = []
-        for group in groups:
-            names = [str(p) for p in group]
-            try:
-                digests = tuple(file_sha256(name) for name in names)
-                attempt = _Attempt(tuple(names), combined_sha256(digests), _now(), digests)
-            except OSError as exc:
-                batch.fail(_Attempt(tuple(names), None, _now()), "unreadable", str(exc))
-                bar.update()
-                continue
-            if batch.already_loaded(attempt):
-                bar.update()
-            else:
-                todo.append((attempt, names))
-        todo.sort(key=_size, reverse=True)
-        for attempt, parsed in executor.results(todo, parse_fn, timeout):
+        for attempt, parsed in executor.results(_plan(files, batch, bar), parse_fn, timeout):
             batch.store(attempt, parsed)
             bar.update()
     finally:
         bar.close()
         engine.dispose()
     return batch.report
+
+
+def _plan(files: list[Path], batch: _Batch, bar: tqdm) -> Iterator[tuple[_Attempt, list[str]]]:
+    """The disclosures to parse, largest first: files grouped, hashed, and those already
+    loaded skipped. A generator, so the executor's workers start while it runs."""
+    grouping = group_disclosures(files)
+    batch.report.grouped = [merge.describe() for merge in grouping.merged]
+    batch.report.ungrouped = list(grouping.notes)
+    bar.reset(total=len(grouping.groups))
+    todo: list[tuple[_Attempt, list[str]]] = []
+    for group in grouping.groups:
+        names = [str(p) for p in group]
+        try:
+            digests = tuple(file_sha256(name) for name in names)
+            attempt = _Attempt(tuple(names), combined_sha256(digests), _now(), digests)
+        except OSError as exc:
+            batch.fail(_Attempt(tuple(names), None, _now()), "unreadable", str(exc))
+            bar.update()
+            continue
+        if batch.already_loaded(attempt):
+            bar.update()
+        else:
+            todo.append((attempt, names))
+    yield from sorted(todo, key=_size, reverse=True)

@@ -11,12 +11,14 @@ kill one hung worker without reaching into its private state.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
@@ -29,6 +31,18 @@ from pipeline.batch.executor import K, Parsed, ParseFn, parse_guarded, timed_out
 # A worker collects less often while it parses and fully after each document, so its memory
 # returns to the same floor document after document.
 _WORKER_GC_THRESHOLD = 50_000
+
+
+def _trim_heap() -> None:
+    """Hand the heap freed by the last document back to the system (glibc's `malloc_trim`).
+
+    Without it a worker's resident memory stays at the high-water mark of the largest
+    document it has parsed, and creeps up as later allocations fragment that heap.
+    Elsewhere than glibc this does nothing."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _serve(conn: Connection, parse_fn: ParseFn) -> None:
@@ -49,6 +63,7 @@ def _serve(conn: Connection, parse_fn: ParseFn) -> None:
             conn.send(Parsed(None, "error", f"{type(exc).__name__}: {exc}"))
         del parsed
         gc.collect()
+        _trim_heap()
 
 
 @dataclass
@@ -60,15 +75,20 @@ class _Worker:
     started: float = 0.0
 
 
-def _context(parse_fn: ParseFn) -> ForkServerContext | SpawnContext:
-    # forkserver: workers start from a clean process, not a fork of the parent
-    # holding database connections; spawn where forkserver is unavailable.
+def _context(parse_fn: ParseFn, preload: Sequence[str]) -> ForkServerContext | SpawnContext:
+    """Where workers come from, started now so that they are ready when the first task is.
+
+    forkserver: workers start from a clean process, not a fork of the parent holding
+    database connections; spawn where forkserver is unavailable. The server imports the
+    parser and `preload` once, while the caller is still planning its batch; every worker
+    forked from it, the first ones and those replacing a dead or hung one, starts with
+    them imported.
+    """
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        # The server imports the parser once (when it starts); every worker forked from it,
-        # the first ones and those replacing a dead or hung one, starts with it imported.
         module = getattr(parse_fn, "func", parse_fn).__module__
-        context.set_forkserver_preload(["__main__", module])
+        context.set_forkserver_preload(["__main__", module, *preload])
+        forkserver.ensure_running()  # returns at once: the server imports on the other cores
         return context
     return multiprocessing.get_context("spawn")
 
@@ -110,16 +130,21 @@ def _outcome(worker: _Worker, timeout: float) -> tuple[Parsed, bool] | None:
 
 
 class ProcessPool:
-    """`workers` parsing processes on this machine, started as needed, replaced when one dies or hangs."""
+    """`workers` parsing processes on this machine, started as needed, replaced when one dies or hangs.
 
-    def __init__(self, workers: int) -> None:
+    `preload` names modules a parse imports lazily (`pipeline.api.LAZY_IMPORTS`): the
+    workers get them imported once, up front, instead of each importing them itself.
+    """
+
+    def __init__(self, workers: int, preload: Sequence[str] = ()) -> None:
         self.workers = max(1, workers)
+        self.preload = tuple(preload)
 
     def results(
         self, tasks: Iterable[tuple[K, Sequence[str]]], parse_fn: ParseFn, timeout: float
     ) -> Iterator[tuple[K, Parsed]]:
-        queue = deque((key, list(paths)) for key, paths in tasks)
-        context = _context(parse_fn)
+        context = _context(parse_fn, self.preload)
+        queue = deque((key, list(paths)) for key, paths in tasks)  # `tasks` may still be planning
         idle: list[_Worker] = []
         busy: list[_Worker] = []
 
