@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, Literal
 
 from sqlalchemy import Engine, delete, insert, select, update
@@ -86,9 +87,10 @@ def _load(session: Session, doc: Document, force: bool) -> LoadOutcome:
         status = "replaced"
     else:
         return LoadOutcome("skipped", existing.id)
+    connection = session.connection()
     for child, rows in _child_rows(doc, document_id).items():
-        if rows:  # NULLs rendered, or the bulk insert splits its batches wherever a value is None
-            session.execute(insert(child).execution_options(render_nulls=True), rows)
+        if rows:  # one executemany per table, past the ORM's per-row bookkeeping
+            connection.execute(insert(child.__table__), rows)
     _remember_code_names(session, doc)
     return LoadOutcome(status, document_id)
 
@@ -121,10 +123,15 @@ def _document_values(doc: Document) -> dict[str, Any]:
     return values
 
 
+@cache
+def _field_names(record_type: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(record_type))
+
+
 def _fields(record: Any) -> dict[str, Any]:
     """A record's fields as column values: `asdict` without its deep copies, which cost more
     than the insert itself for a document's thousands of line items and printed rows."""
-    return {f.name: getattr(record, f.name) for f in fields(record)}
+    return {name: getattr(record, name) for name in _field_names(type(record))}
 
 
 def _numbered(document_id: int, records: list[Any]) -> list[dict[str, Any]]:

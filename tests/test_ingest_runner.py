@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from extractors.pdf_open import disclosure_sha256
 from ingest_fakes import LINE_ITEMS_PER_DOC, fake_parse, write_inputs
 from pipeline.batch.grouping import Grouping
 from pipeline.batch.ingest import expand_paths, ingest
+from pipeline.batch.pool import _main_imports
 
 
 def counts(db_url: str) -> tuple[int, int]:
@@ -150,3 +153,12 @@ def test_progress_bar_goes_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixtu
     ingest([tmp_path / "in"], f"sqlite:///{tmp_path / 'y.db'}", jobs=jobs, parse_fn=fake_parse)
     out, err = capsys.readouterr()
     assert out == "" and "2/2" in err
+
+
+def test_the_forkserver_preloads_what_the_main_script_imports(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers run the main script again; before Python 3.13.8 the forkserver never imported it
+    for them, so its imports are preloaded by name (`from x import y` and `import x`)."""
+    script = types.ModuleType("__main__")
+    exec("import json\nfrom pipeline.batch.ingest import ingest\nfrom os import sep\nNAME = 'x'\n", vars(script))
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    assert _main_imports() == ["json", "pipeline.batch.ingest"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import multiprocessing
+import sys
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,6 +23,7 @@ from multiprocessing import forkserver
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
+from types import ModuleType
 from typing import Any
 
 from pipeline.batch.executor import K, Parsed, ParseFn, parse_guarded, timed_out, worker_died
@@ -75,6 +77,22 @@ class _Worker:
     started: float = 0.0
 
 
+def _main_imports() -> list[str]:
+    """The modules the main script has imported by name.
+
+    A worker runs the main script again (as `__mp_main__`) before it starts. The forkserver
+    is meant to import `__main__` once for all of them, but before Python 3.13.8 it never
+    did (CPython gh-98552, gh-126631), so each worker imported the whole CLI again. With
+    the script's own imports preloaded, that re-run finds them imported and costs nothing.
+    """
+    names = set()
+    for value in vars(sys.modules["__main__"]).values():
+        name = value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", None)
+        if isinstance(name, str) and name in sys.modules and name not in ("__main__", "builtins"):
+            names.add(name)
+    return sorted(names)
+
+
 def _context(parse_fn: ParseFn, preload: Sequence[str]) -> ForkServerContext | SpawnContext:
     """Where workers come from, started now so that they are ready when the first task is.
 
@@ -87,7 +105,7 @@ def _context(parse_fn: ParseFn, preload: Sequence[str]) -> ForkServerContext | S
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         module = getattr(parse_fn, "func", parse_fn).__module__
-        context.set_forkserver_preload(["__main__", module, *preload])
+        context.set_forkserver_preload(["__main__", *_main_imports(), module, *preload])
         forkserver.ensure_running()  # returns at once: the server imports on the other cores
         return context
     return multiprocessing.get_context("spawn")
