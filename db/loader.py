@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from db.models import (
     CHILD_TABLES,
+    Base,
     CheckRow,
     CodeRow,
     DocumentRow,
@@ -90,7 +91,7 @@ def _load(session: Session, doc: Document, force: bool) -> LoadOutcome:
     connection = session.connection()
     for child, rows in _child_rows(doc, document_id).items():
         if rows:  # one executemany per table, past the ORM's per-row bookkeeping
-            connection.execute(insert(child.__table__), rows)
+            connection.execute(insert(child), rows)
     _remember_code_names(session, doc)
     return LoadOutcome(status, document_id)
 
@@ -124,21 +125,21 @@ def _document_values(doc: Document) -> dict[str, Any]:
 
 
 @cache
-def _field_names(record_type: type) -> tuple[str, ...]:
+def _field_names(record_type: type[Any]) -> tuple[str, ...]:
     return tuple(f.name for f in fields(record_type))
 
 
 def _fields(record: Any) -> dict[str, Any]:
     """A record's fields as column values: `asdict` without its deep copies, which cost more
     than the insert itself for a document's thousands of line items and printed rows."""
-    return {name: getattr(record, name) for name in _field_names(type(record))}
+    return {name: getattr(record, name) for name in _field_names(record.__class__)}
 
 
 def _numbered(document_id: int, records: list[Any]) -> list[dict[str, Any]]:
     return [{**_fields(r), "document_id": document_id, "ordinal": i} for i, r in enumerate(records)]
 
 
-def _child_rows(doc: Document, document_id: int) -> dict[type, list[dict[str, Any]]]:
+def _child_rows(doc: Document, document_id: int) -> dict[type[Base], list[dict[str, Any]]]:
     tables = [
         {**_fields(t), "report": asdict(t.report) if t.report else None,
          "document_id": document_id, "table_index": i, "page": t.page}
