@@ -81,7 +81,7 @@ def sides(items: list[LineItem]) -> list[Side]:
     return list(grouped.values())
 
 
-def outcome(
+def summarized(
     rule: str, failures: list[Check], compared: int, page: int | None, where: str, tables: tuple[int, ...] = ()
 ) -> list[Check]:
     """The failures, or one passing check saying how many comparisons agreed (of `tables`)."""

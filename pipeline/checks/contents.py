@@ -14,7 +14,7 @@ from collections import Counter, defaultdict, deque
 
 from extractors.header import AMOUNT
 from extractors.table_kinds import UNKNOWN, kind_of_title
-from pipeline.checks.common import outcome
+from pipeline.checks.common import summarized
 from pipeline.normalize.amounts import parse_amount
 from schemas.records import Check, Document, SourceTable
 from schemas.text import squash
@@ -65,7 +65,7 @@ def contents_agree(document: Document) -> list[Check]:
                 read = "empty" if table.empty else f"{len(table.rows)} rows"
                 failures.append(Check("contents", "fail", f"contents p{contents.page} lists {name} as {said}, "
                                       f"but the table on p{table.page} was read with {read}", table.page))
-        checks += outcome("contents", failures, compared, contents.page, f"contents p{contents.page}")
+        checks += summarized("contents", failures, compared, contents.page, f"contents p{contents.page}")
     return checks
 
 
@@ -83,4 +83,4 @@ def listed_tables_read(document: Document) -> list[Check]:
         if listed[kind] > read[kind]:
             failures.append(Check("contents", "fail", f"the contents on p{page} list {title} ({kind}), "
                                   "but no such table was read", page))
-    return outcome("contents", failures, len(document.listed_tables), page, f"contents p{page}")
+    return summarized("contents", failures, len(document.listed_tables), page, f"contents p{page}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 
 from extractors.header import AMOUNT
-from pipeline.checks.common import of_kind, outcome, sides
+from pipeline.checks.common import of_kind, sides, summarized
 from pipeline.normalize.line_items import table_columns
 from pipeline.normalize.performance import states_a_project
 from schemas.records import Check, Document, SourceTable
@@ -139,10 +139,10 @@ def tables_covered(document: Document) -> list[Check]:
         found, count = part(document)
         failures += found
         covered += count
-    return outcome("coverage", failures, covered, None, "tables, 三公 and project forms")
+    return summarized("coverage", failures, covered, None, "tables, 三公 and project forms")
 
 
 def rows_compared(document: Document) -> list[Check]:
     """Run after the other rules: every coded table had some row compared."""
     failures, covered = _table_rows_compared(document)
-    return outcome("coverage", failures, covered, None, "coded tables compared row by row")
+    return summarized("coverage", failures, covered, None, "coded tables compared row by row")

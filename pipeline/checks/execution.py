@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pipeline.checks.common import outcome, quantum
+from pipeline.checks.common import quantum, summarized
 from schemas.records import Check, Document, Fact
 
 _HUNDRED = Decimal(100)
@@ -54,4 +54,4 @@ def execution_figures(document: Document) -> list[Check]:
             failures.append(Check("execution", "fail", (
                 f"{fact.key}: the text on p{fact.page} says {fact.value_source}, but its figures are 预算 "
                 f"{budget.value_source} and 决算 {spent.value_source}"), fact.page))
-    return outcome("execution", failures, compared, first_page, "execution rates and differences")
+    return summarized("execution", failures, compared, first_page, "execution rates and differences")

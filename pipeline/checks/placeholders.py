@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.checks.common import outcome
+from pipeline.checks.common import summarized
 from schemas.records import Check, Document
 
 _PLACEHOLDER = re.compile(r"[XＸ×xｘ]{2,}")
@@ -20,4 +20,4 @@ def no_placeholders(document: Document) -> list[Check]:
         Check("placeholder", "fail", f"p{page} {text!r} still holds the template's placeholder", page)
         for text, page in named if _PLACEHOLDER.search(text)
     ]
-    return outcome("placeholder", failures, len(named), None, "headings and table titles")
+    return summarized("placeholder", failures, len(named), None, "headings and table titles")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipeline.checks.common import Row, Side, agree, outcome, quantum, sides, yuan
+from pipeline.checks.common import Row, Side, agree, quantum, sides, summarized, yuan
 from pipeline.normalize.measures import generic_leaf
 from schemas.records import Check, Document
 
@@ -134,5 +134,5 @@ def row_totals(document: Document) -> list[Check]:
                     failures.append(failure)
         page = side.rows[0].page if side.rows else None
         where = f"table {side.table_index + 1} ({side.table_kind})"
-        checks += outcome("row_total", failures, compared, page, where, (side.table_index,))
+        checks += summarized("row_total", failures, compared, page, where, (side.table_index,))
     return checks

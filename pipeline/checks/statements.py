@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipeline.checks.common import outcome
+from pipeline.checks.common import summarized
 from schemas.records import Check, Document
 
 _NUMBER = r"(\d[\d,]*(?:\.\d+)?)\s*万元"
@@ -38,4 +38,4 @@ def comparisons_fit_their_figures(document: Document) -> list[Check]:
                 failures.append(Check("statement", "fail", (
                     f"p{page} says 决算数{claim.group(1)}预算数, but the figures before it are 年初预算 "
                     f"{budget}万元 and 决算 {spent}万元"), page))
-    return outcome("statement", failures, compared, first_page, "决算数 against 预算数 claims")
+    return summarized("statement", failures, compared, first_page, "决算数 against 预算数 claims")

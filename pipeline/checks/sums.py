@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pipeline.checks.common import TOTAL_LABEL, Row, Side, agree, outcome, quantum, sides, yuan
+from pipeline.checks.common import TOTAL_LABEL, Row, Side, agree, quantum, sides, summarized, yuan
 from schemas.records import Check, Document
 
 
@@ -54,7 +54,7 @@ def column_totals(document: Document) -> list[Check]:
         # economic code may stand beside 5-digit ones with no 款 row above it).
         items = [r for r in coded if not any(r.code != c and (r.code or "").startswith(c or "") for c in codes)]
         compared, failures = _compare(side, total, items, "column_total")
-        checks += outcome("column_total", failures, compared, total.page,
+        checks += summarized("column_total", failures, compared, total.page,
                           f"table {side.table_index + 1} ({side.table_kind}) totals row", (side.table_index,))
     return checks
 
@@ -80,5 +80,5 @@ def hierarchy_sums(document: Document) -> list[Check]:
                 failures += found
         page = side.rows[0].page if side.rows else None
         where = f"table {side.table_index + 1} ({side.table_kind})"
-        checks += outcome("hierarchy_sum", failures, compared, page, where, (side.table_index,))
+        checks += summarized("hierarchy_sum", failures, compared, page, where, (side.table_index,))
     return checks

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.checks.common import outcome
+from pipeline.checks.common import summarized
 from schemas.records import Check, Document
 
 _AS_OF = re.compile(r"截至\s*(20\d{2})\s*年")
@@ -30,7 +30,7 @@ def headings_name_the_year(document: Document) -> list[Check]:
             if int(found.group(1)) != year:
                 failures.append(Check("year", "fail", f"p{page} {text!r} names {found.group(1)}, "
                                       f"the document is for {year}", page))
-    return outcome("year", failures, compared, None, "headings and table titles")
+    return summarized("year", failures, compared, None, "headings and table titles")
 
 
 def assets_dated_in_the_year(document: Document) -> list[Check]:
@@ -49,4 +49,4 @@ def assets_dated_in_the_year(document: Document) -> list[Check]:
                                       f"(`{section.text[found.start():found.start() + 14]}`); a {year} "
                                       f"{kind.replace('_', ' ')} counts as of {' or '.join(map(str, sorted(allowed)))}",
                                       page))
-    return outcome("year", failures, compared, None, "dates of counts (截至)")
+    return summarized("year", failures, compared, None, "dates of counts (截至)")
