@@ -36,9 +36,9 @@ lint: $(BIN)/yusuan
 test: system-deps lint
 	$(BIN)/pytest
 
-# Regenerating the fixture PDFs needs LibreOffice, Chromium, the Noto CJK and Liberation fonts, poppler and qpdf.
+# Regenerating the fixture PDFs needs LibreOffice (Writer, Calc), Chromium, the Noto CJK and Liberation fonts, poppler and qpdf.
 fixtures: $(BIN)/yusuan
-	apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui chromium fonts-liberation fonts-noto-cjk poppler-utils qpdf
+	apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui chromium fonts-liberation fonts-noto-cjk poppler-utils qpdf
 	$(BIN)/pip install -q -e '.[fixtures]'
 	$(BIN)/python -m fixtures.generate
 

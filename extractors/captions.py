@@ -25,7 +25,9 @@ _LABEL = re.compile(r"^(编制部门|编制单位|部门名称|单位名称|单�
 _YEAR_LINE = re.compile(r"^[（(]?\s*\d{4}\s*年度?\s*[)）]?$")
 _PREFIX = re.compile(r"^(附件\d*[:：]?|附表\d*[:：]?|表[0-9一二三四五六七八九十\-－]+[:：]?|(公开|预算)\d+表)")
 _SENTENCE_END = ("。", "；", "：", ":", "！")
-_PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d+\s*页?)?[-—–－\s]*$")
+# a folio: `- 3 -`, `第3页`, `3/25`, `第3页/共25页`, and the page count a spreadsheet's footer adds
+# after a comma or a space (`第 3 页，共 25 页`, `第3页 共25页`)
+_PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*(?:[，,]?\s*共|[/／]\s*共?)\s*\d+\s*页?)?[-—–－\s]*$")
 
 
 _MONEY_UNIT = re.compile(r"\d\s*(万元|千元|亿元|元)")

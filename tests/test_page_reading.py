@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from extractors.captions import is_page_number
 from extractors.contents_page import entry_title
 from extractors.page_content import is_overprinted
 
@@ -25,6 +26,15 @@ def _char(text: str, x0: float, top: float) -> dict[str, Any]:
 ])
 def testis_overprinted_glyphs_are_found(chars: list[dict[str, Any]], expected: bool) -> None:
     assert is_overprinted(chars) is expected
+
+
+@pytest.mark.parametrize(("text", "folio"), [
+    ("- 3 -", True), ("第3页", True), ("3/25", True), ("第 3 页 / 共 25 页", True),
+    ("第 3 页，共 25 页", True), ("第3页,共25页", True), ("第3页 共25页", True),  # spreadsheet footers
+    ("共25页", False), ("第3页，共25页。", False), ("第三部分", False), ("500.9", False),
+])
+def test_a_page_number_line_is_no_prose(text: str, folio: bool) -> None:
+    assert is_page_number(text) is folio
 
 
 @pytest.mark.parametrize(("line", "entry"), [

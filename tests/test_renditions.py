@@ -1,4 +1,4 @@
-"""One document, two producers: the seed printed by LibreOffice and by Chromium parses alike.
+"""One document, three producers: the seed printed by LibreOffice, by Chromium and from a spreadsheet parses alike.
 
 `fixtures/jiyuan-bianban-2021-budget-chromium.pdf` is the seed's data model written as HTML
 (`fixtures/generate/render_html.py`) and printed by Chromium's PDF backend: Type 3 CJK fonts
@@ -9,6 +9,7 @@ breaks them under a repeated `thead`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ from schemas.records import Document
 from schemas.text import squash
 
 SEED, CHROMIUM = "jiyuan-bianban-2021-budget", "jiyuan-bianban-2021-budget-chromium"
+SPREADSHEET = "jiyuan-bianban-2021-budget-spreadsheet"
 
 
 @pytest.mark.parametrize(("printed", "read"), [
@@ -78,9 +80,25 @@ def _records(doc: Document) -> dict[str, Any]:
     return out
 
 
-def test_two_producers_renditions_of_one_document_parse_to_the_same_records(
-    parsed: Callable[[str], Document],
+@pytest.mark.parametrize("rendition", [CHROMIUM, SPREADSHEET])
+def test_another_producers_rendition_of_one_document_parses_to_the_same_records(
+    parsed: Callable[[str], Document], rendition: str,
 ) -> None:
-    seed, chromium = _records(parsed(SEED)), _records(parsed(CHROMIUM))
+    seed, other = _records(parsed(SEED)), _records(parsed(rendition))
     for key in seed:
-        assert chromium[key] == seed[key], key
+        assert other[key] == seed[key], key
+
+
+def test_the_spreadsheet_rendition_prints_the_tables_the_way_calc_does() -> None:
+    """What the parse above had to read past: Calc's page numbers under every table page (none
+    under the narrative's), and the long table's header rows printed again on its second page
+    (print titles) without its title or unit line."""
+    with pdfplumber.open(FIXTURES / f"{SPREADSHEET}.pdf") as pdf:
+        texts = [squash(page.extract_text() or "") for page in pdf.pages]
+    title, header = "2021年财政拨款收支总体情况表", "收入支出本年支出小计一般公共预算项目金额项目合计"
+    first = next(i for i, t in enumerate(texts) if title in t)
+    assert header in texts[first] and texts[first + 1].startswith(header)
+    assert "单位：万元" not in texts[first + 1]
+    tables_from = next(i for i, t in enumerate(texts) if "2021年部门收支总体情况表" in t)
+    assert all(re.search(r"第\d+页，共\d+页$", t) for t in texts[tables_from:])
+    assert not any("页，共" in t for t in texts[:tables_from])
