@@ -91,28 +91,29 @@ class _Glyphs:
 
 def _merge(edges: list[Edge], orientation: str, chars: list[dict[str, Any]], layout: Layout
            ) -> tuple[list[Edge], list[Double]]:
-    """One orientation's edges with each double rule made one, and the doubles found."""
+    """One orientation's edges with each double rule made one, and the doubles found: overlapping
+    lines farther apart than `edge_tolerance` (closer ones are one line) and at most `double_rule_gap`."""
     p0, _p1, s0, s1 = _AXES[orientation]
-    glyphs = _Glyphs(chars, orientation)
+    glyphs: _Glyphs | None = None
     out: list[Edge] = []
     doubles: list[Double] = []
     ordered = sorted(edges, key=lambda e: e[p0])
-    i = 0
-    while i < len(ordered):
-        j = i
-        while j < len(ordered) and ordered[j][p0] - ordered[i][p0] <= layout.double_rule_gap:
-            j += 1
+    cuts = [i for i in range(1, len(ordered)) if ordered[i][p0] - ordered[i - 1][p0] > layout.double_rule_gap]
+    for i, j in zip([0, *cuts], [*cuts, len(ordered)], strict=True):
         for group in _overlapping(ordered[i:j], orientation):
-            positions = {e[p0] for e in group}
+            low, high = min(e[p0] for e in group), max(e[p0] for e in group)
             start, end = min(e[s0] for e in group), max(e[s1] for e in group)
-            if len(positions) < 2 or glyphs.between(min(positions), max(positions), start, end):
+            if not layout.edge_tolerance < high - low <= layout.double_rule_gap:
+                out.extend(group)
+                continue
+            glyphs = glyphs or _Glyphs(chars, orientation)
+            if glyphs.between(low, high, start, end):
                 out.extend(group)
                 continue
             sides = [_side(e, orientation) for e in group]
             double = Double(min(s[0] for s in sides), max(s[1] for s in sides), start, end)
             doubles.append(double)
             out.append(_edge(orientation, double.middle, start, end))
-        i = j
     return out, doubles
 
 

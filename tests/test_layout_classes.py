@@ -143,6 +143,8 @@ _GLYPH_BETWEEN = {"x0": 200, "x1": 209, "top": 146, "bottom": 155, "text": "合"
     (_FRAME + [_rule("h", 150, 100, 400)], [], None),
     # a double rule 4.5 pt apart (Word's 2.25 pt `double`) is one rule along its middle
     (_FRAME + [_rule("h", 147.75, 100, 400, 2.25), _rule("h", 152.25, 100, 400, 2.25)], [], [50, 150, 300]),
+    # rules closer than the edge tolerance are one line already: read as drawn
+    (_FRAME + [_rule("h", 150, 100, 400), _rule("h", 150.5, 100, 400)], [], None),
     # a row of text between two rules close together is a row, not a double rule
     (_FRAME + [_rule("h", 145, 100, 400), _rule("h", 151.5, 100, 400)], [_GLYPH_BETWEEN], None),
     # an inner rule mitred short of a double frame (by about its breadth) is carried on to the frame's middle
