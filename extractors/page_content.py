@@ -19,6 +19,7 @@ from extractors.glyphs import unify_code_points
 from extractors.grid import RawTable, column_map, pdfplumber_table_to_grid
 from extractors.header import AMOUNT
 from extractors.ocr import ocr_text
+from extractors.rules import table_settings
 from extractors.settings import ExtractSettings, Layout
 from extractors.table_kinds import is_table_title
 from extractors.text_line import TextLine
@@ -201,7 +202,8 @@ def _ruled_tables(
     elif settings.engine == "camelot-lattice" and path:
         grids = lattice_tables(path, page.page_number, number, float(page.height), settings.layout)
     else:
-        grids = [g for t in page.find_tables() if (g := pdfplumber_table_to_grid(t, number, settings.layout)) is not None]
+        found = page.find_tables(table_settings(page, settings.layout))
+        grids = [g for t in found if (g := pdfplumber_table_to_grid(t, number, settings.layout)) is not None]
     grids = sorted(grids, key=lambda t: t.bbox[1])
     return [g for i, g in enumerate(grids) if _is_table(g) or (i == 0 and _runs_on(g, carried))]
 

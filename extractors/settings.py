@@ -27,11 +27,13 @@ class Layout:
     max_title_chars: int = 60
     """A line longer than this is a sentence, never a table's or the document's title."""
 
-    # Ruled grids (grid.py)
+    # Ruled grids (grid.py, rules.py)
     edge_tolerance: float = 1.0
     """Ruling lines closer than this are one line; a cell edge within it of a line sits on it."""
     sliver_width: float = 12.0
     """An empty box narrower than this is a border artefact, not a column."""
+    double_rule_gap: float = 7.0
+    """Parallel rules at most this far apart with no text between are one double or thick-and-thin rule (rules.py)."""
 
     # Headers and stitching (header.py, tables.py)
     max_header_rows: int = 6

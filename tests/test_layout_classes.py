@@ -97,6 +97,76 @@ def test_narrow_columns_pair_every_figure_with_its_own_column(name: str) -> None
     assert [c.detail for c in doc.checks if c.status == "fail"] == []
 
 
+@pytest.mark.parametrize("name", _of("bordered"))
+def test_double_thick_and_offset_rules_rule_the_same_table(name: str) -> None:
+    """Double rules (Word, a spreadsheet, a browser's filled rectangles), thick-and-thin frames,
+    a header whose column rules miss the body's by 0.5-2 pt, cells drawn as boxes apart: the
+    plain ruled table's codes and figures, no empty row or column between the double lines,
+    every row identity and column sum compared and agreeing."""
+    doc = _parsed(name)
+    expected = EXPECTED[name]["bordered"]
+    assert [(t.kind, t.unit) for t in doc.tables] == [("general_budget_expenditure", "万元")]
+    table = doc.tables[0]
+    assert table.header == [[h] for h in expected["header"]]
+    assert len(table.rows) == expected["rows"]
+    assert all(len(row) == len(expected["header"]) and any(row) for row in table.rows)
+    assert all(any(row[c] for row in table.rows) for c in range(len(expected["header"])))
+    codes = {i.row_label: i.functional_code for i in doc.line_items if not i.is_total}
+    assert codes == EXPECTED[name]["codes"]
+    cells: dict[str, dict[str, str]] = {}
+    for item in doc.line_items:
+        cells.setdefault(item.row_label, {})["/".join(item.column_path)] = str(item.amount)
+    assert cells == expected["line_items"]
+    compared = {c.rule: c.covered for c in doc.checks if c.status == "pass"}
+    assert (compared["row_total"], compared["column_total"]) == (expected["row_total"], expected["column_total"])
+    assert [c.detail for c in doc.checks if c.status == "fail"] == []
+
+
+def _rule(orientation: str, position: float, start: float, end: float, width: float = 0.5) -> dict[str, Any]:
+    keys = ("top", "bottom", "x0", "x1") if orientation == "h" else ("x0", "x1", "top", "bottom")
+    return {keys[0]: position, keys[1]: position, keys[2]: start, keys[3]: end, "orientation": orientation,
+            "object_type": "line", "linewidth": width, "width": end - start if orientation == "h" else 0,
+            "height": end - start if orientation == "v" else 0}
+
+
+class _Page:
+    def __init__(self, edges: list[dict[str, Any]], chars: list[dict[str, Any]] | None = None) -> None:
+        self.edges, self.chars = edges, chars or []
+
+
+_FRAME = [_rule("v", 100, 50, 300), _rule("v", 400, 50, 300), _rule("h", 50, 100, 400), _rule("h", 300, 100, 400)]
+_GLYPH_BETWEEN = {"x0": 200, "x1": 209, "top": 146, "bottom": 155, "text": "合"}
+
+
+@pytest.mark.parametrize(("edges", "chars", "horizontal"), [
+    # no double rule: the page is read as drawn
+    (_FRAME + [_rule("h", 150, 100, 400)], [], None),
+    # a double rule 4.5 pt apart (Word's 2.25 pt `double`) is one rule along its middle
+    (_FRAME + [_rule("h", 147.75, 100, 400, 2.25), _rule("h", 152.25, 100, 400, 2.25)], [], [50, 150, 300]),
+    # rules closer than the edge tolerance are one line already: read as drawn
+    (_FRAME + [_rule("h", 150, 100, 400), _rule("h", 150.5, 100, 400)], [], None),
+    # a row of text between two rules close together is a row, not a double rule
+    (_FRAME + [_rule("h", 145, 100, 400), _rule("h", 151.5, 100, 400)], [_GLYPH_BETWEEN], None),
+    # an inner rule mitred short of a double frame (by about its breadth) is carried on to the frame's middle
+    ([_rule("v", 97.75, 50, 300, 2.25), _rule("v", 102.25, 50, 300, 2.25), _rule("v", 400, 50, 300),
+      _rule("h", 50, 100, 400), _rule("h", 150, 108, 400), _rule("h", 300, 100, 400)], [], [50, 150, 300]),
+])
+def test_parallel_rules_with_nothing_between_are_one_rule(
+    edges: list[dict[str, Any]], chars: list[dict[str, Any]], horizontal: list[float] | None
+) -> None:
+    from extractors.rules import page_rules
+    from extractors.settings import Layout
+
+    rules = page_rules(_Page(edges, chars), Layout())
+    if horizontal is None:
+        assert rules is None
+        return
+    vertical, found = rules
+    assert sorted(e["top"] for e in found) == horizontal
+    assert {(e["x0"], e["x1"]) for e in found} == {(100, 400)}
+    assert sorted(e["x0"] for e in vertical) == [100, 400]
+
+
 def _header_paths(printed: list[tuple[str, float, float]]) -> list[list[str]]:
     """Column paths of an unruled header given as (text, centre x, top) fragments, 9 pt type."""
     from extractors.grid import RawTable
