@@ -9,7 +9,8 @@ page (the floor the pipeline builds on), pypdfium2 text extraction, and
 LocalCluster of 2 workers beside them. Then samples the resident memory
 while the longest document is parsed alone, and ingests the corpus repeated
 to `--memory-docs` byte-distinct documents, sampling the memory of the
-ingest process and its workers as it goes.
+ingest process and its workers as it goes; it prints the peak in each part of
+that run, so memory that grows with the number of documents shows.
 Not a test: it takes minutes. Figures go in the README.
 """
 
@@ -119,10 +120,14 @@ class MemorySampler(threading.Thread):
         self.me = psutil.Process()
 
     def rss(self) -> tuple[int, int]:
+        """This process's RSS and the largest worker's. The forkserver, which holds the preloaded
+        modules every worker is forked from (and so shares its command line), is no worker."""
         parent = self.me.memory_info().rss
         workers = 0
         for child in self.me.children(recursive=True):
             try:
+                if child.children():  # the forkserver: its children are the workers
+                    continue
                 workers = max(workers, child.memory_info().rss)
             except psutil.Error:
                 pass
@@ -203,14 +208,14 @@ def main() -> None:
         largest_document_memory(entries)
         if args.memory_docs:
             samples = memory_run(files, args.memory_docs, 2, workdir)
-            print(f"\n{'progress':>9} {'seconds':>8} {'ingest RSS MB':>14} {'largest worker MB':>18}")
-            for fraction in (0.1, 0.25, 0.5, 0.75, 1.0):
-                t, parent, worker = samples[min(len(samples) - 1, int(fraction * (len(samples) - 1)))]
-                print(f"{fraction:9.0%} {t:8.0f} {parent / 2**20:14.0f} {worker / 2**20:18.0f}")
-            print(
-                f"peak: ingest {max(s[1] for s in samples) / 2**20:.0f} MB, "
-                f"worker {max(s[2] for s in samples) / 2**20:.0f} MB"
-            )
+            print(f"\n{'part of the run':>15} {'seconds':>8} {'ingest peak MB':>15} {'largest worker peak MB':>23}")
+            end = samples[-1][0]
+            for low, high in ((0.0, 0.1), (0.1, 0.25), (0.25, 0.5), (0.5, 0.75), (0.75, 1.0)):
+                part = [s for s in samples if low * end <= s[0] <= high * end]
+                print(
+                    f"{f'{low:.0%}-{high:.0%}':>15} {high * end:8.0f} {max(s[1] for s in part) / 2**20:15.0f}"
+                    f" {max(s[2] for s in part) / 2**20:23.0f}"
+                )
 
 
 if __name__ == "__main__":
