@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from extractors.captions import is_page_number
+
 HEAD_PAGES = 3
 """Pages read from the start of every file to classify it."""
 TAIL_PAGES = 2
@@ -41,7 +43,6 @@ FEW_TABLE_PAGES = 2
 Kind = Literal["narrative", "tables", "other"]
 
 _SPACE = re.compile(r"\s+")
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?[-—–\s]*$")
 _TABLE_TITLE = re.compile(r"(?P<kind>[预决])算\s*\d+\s*表|(?P<kind2>[预决])算表\s*\d+")
 _MAIN_TITLES = ("收支总表", "收入总表", "支出总表", "财政拨款收支总表")
 _UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元|亿元)")
@@ -148,7 +149,7 @@ def group_disclosures(paths: list[Path]) -> list[list[Path]]:
 
 
 def _lines(text: str) -> list[str]:
-    return [s for s in (line.strip() for line in text.splitlines()) if s and not _PAGE_NUMBER.match(s)]
+    return [s for s in (line.strip() for line in text.splitlines()) if s and not is_page_number(s)]
 
 
 def _squash(text: str) -> str:
