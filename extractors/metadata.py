@@ -155,11 +155,13 @@ def _confirmed(
 
 
 def _level(title: str | None, cover: list[TextLine]) -> str | None:
-    text = (title or "") + "".join(line.text for line in cover)
-    if re.search(r"单位预算|单位决算|预算单位[:：]|[（(]本级[)）]", text):
-        return "unit"
-    if re.search(r"部门预算|部门决算|预算主管部门|汇总|部门综合预算", text):
-        return "department"
+    """The level the title names, else the cover's lines (where prose may mention units:
+    `包括局机关本级预算和 0 个局属单位预算` under a 部门预算 title is the department's)."""
+    for text in (title or "", "".join(line.text for line in cover)):
+        if re.search(r"单位预算|单位决算|预算单位[:：]|[（(]本级[)）]", text):
+            return "unit"
+        if re.search(r"部门预算|部门决算|预算主管部门|汇总|部门综合预算", text):
+            return "department"
     return None
 
 

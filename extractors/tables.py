@@ -42,6 +42,8 @@ class _Building:
     table: SourceTable
     n_cols: int
     col_edges: list[tuple[float, float]] = field(default_factory=list)
+    last_edges: list[tuple[float, float]] = field(default_factory=list)
+    """A form's columns as its last page printed them (a form's blocks may each have their own)."""
     first_rows: list[list[str | None]] = field(default_factory=list)
     header_texts: list[list[str | None]] = field(default_factory=list)
     report: TableReport | None = None
@@ -97,24 +99,56 @@ def _closed(table: SourceTable) -> bool:
 
 
 def _continues(open_: _Building | None, grid: RawTable, index: int, caption: Caption) -> bool:
-    """Whether `grid` carries on the table still open from the page before."""
-    if open_ is None or index != 0 or grid.page != open_.table.pages[-1] + 1:
+    """Whether `grid` carries on the table still open before it.
+
+    At the top of the next page: a grid without a title, unless the open table's grand total
+    closed it, or one repeating its title. Further down a page: only a grid repeating the
+    open table's title while that table is not closed: a table printed in parts, each under
+    its title again (a publisher's page-sized parts, reflowed by a word processor so that
+    the second part starts mid-page).
+    """
+    if open_ is None:
         return False
     if grid.n_cols != open_.n_cols and column_map(grid.col_edges, open_.col_edges) is None:
+        return False
+    same = bool(caption.title and open_.table.title) and _base_title(caption.title or "") == _base_title(
+        open_.table.title or "")
+    if index != 0:
+        return same and not spec(open_.table.kind).is_form and not _closed(open_.table)
+    if grid.page != open_.table.pages[-1] + 1:
         return False
     if caption.title is None:
         return not _closed(open_.table)
     # A form (one per project) repeating its title is the next form, unless its first
     # rows repeat too: then it is a list of projects printed with its header on every page.
-    same = open_.table.title is not None and _base_title(caption.title) == _base_title(open_.table.title)
     return same and (not spec(open_.table.kind).is_form or _leading_rows(grid) == open_.first_rows)
 
 
+def _form_mapping(building: _Building, grid: RawTable) -> list[int] | None:
+    """A form's continuation in the columns of the page before, where each of its columns
+    has one of its own there; else (a block laid out anew, as an indicator block under a
+    form's fields) None: its rows keep their own cells, and its columns are the next page's."""
+    if grid.n_cols == len(building.last_edges):
+        return None
+    mapping = column_map(grid.col_edges, building.last_edges)
+    if mapping is None or len(set(mapping)) != len(mapping):
+        building.last_edges = grid.col_edges
+        return None
+    return mapping
+
+
 def _append_rows(building: _Building, grid: RawTable, start: int) -> None:
-    mapping = None if grid.n_cols == building.n_cols else column_map(grid.col_edges, building.col_edges)
+    """A continuation's body rows, its cells moved to the columns of the table it continues
+    (a form's: of the page before, `_form_mapping`)."""
+    if spec(building.table.kind).is_form:
+        mapping = _form_mapping(building, grid)
+        width = len(building.last_edges)
+    else:
+        mapping = None if grid.n_cols == building.n_cols else column_map(grid.col_edges, building.col_edges)
+        width = building.n_cols
     for _, texts in body_rows(grid, start):
         if mapping is not None:
-            placed: list[str | None] = [None] * building.n_cols
+            placed: list[str | None] = [None] * width
             for text, index in zip(texts, mapping, strict=True):
                 if text:
                     placed[index] = f"{placed[index]}{text}" if placed[index] else text
@@ -140,7 +174,7 @@ def _start_table(grid: RawTable, caption: Caption, layout: Layout) -> _Building:
         engine=grid.engine,
     )
     report = TableReport(grid.engine, grid.columns_from, header_rows)
-    building = _Building(table, grid.n_cols, grid.col_edges, _leading_rows(grid), header_texts, report)
+    building = _Building(table, grid.n_cols, grid.col_edges, grid.col_edges, _leading_rows(grid), header_texts, report)
     _append_rows(building, grid, header_rows)
     return building
 
@@ -163,9 +197,19 @@ def _repeats_header(row: list[str | None], header: list[list[str | None]], share
     return same >= share * len(cells)
 
 
-def _continue_table(building: _Building, grid: RawTable, layout: Layout) -> None:
-    repeated = spec(building.table.kind).is_form and _leading_rows(grid) == building.first_rows
-    start = len(building.first_rows) if repeated else 0
+def _repeated_rows(building: _Building, grid: RawTable) -> int:
+    """How many of a form's first rows its continuation prints again on top: a row a word
+    processor repeats on every page, or a list's header of two rows."""
+    if not spec(building.table.kind).is_form:
+        return 0
+    count = 0
+    while count < min(len(building.first_rows), grid.n_rows) and grid.row_texts(count) == building.first_rows[count]:
+        count += 1
+    return count
+
+
+def _continue_table(building: _Building, grid: RawTable, layout: Layout, retitled: bool) -> None:
+    start = _repeated_rows(building, grid)
     if building.header_texts:
         count = min(grid.n_rows, len(building.header_texts) + layout.extra_header_lines)
         while start < count and (
@@ -175,14 +219,18 @@ def _continue_table(building: _Building, grid: RawTable, layout: Layout) -> None
             start += 1
     if building.table.pages[-1] != grid.page:
         building.table.pages.append(grid.page)
-        building.stitched.append(Stitch(grid.page, _why_continued(building, grid, start)))
+        building.stitched.append(Stitch(grid.page, _why_continued(building, grid, start, retitled)))
+    elif retitled:
+        building.stitched.append(Stitch(grid.page, _why_continued(building, grid, start, retitled)))
     _append_rows(building, grid, start)
 
 
-def _why_continued(building: _Building, grid: RawTable, dropped: int) -> str:
+def _why_continued(building: _Building, grid: RawTable, dropped: int, retitled: bool) -> str:
     columns = "the same columns" if grid.n_cols == building.n_cols else "columns mapped by position"
     header = f", {dropped} repeated header row(s) dropped" if dropped else ", no header repeated"
-    return f"first table on its page, no new title, {columns}{header}"
+    where = "its title printed again, the table not closed by its total" if retitled else (
+        "first table on its page, no new title")
+    return f"{where}, {columns}{header}"
 
 
 def _finish(building: _Building) -> SourceTable:
@@ -241,7 +289,7 @@ def pages_to_tables(pages: list[PageContent], layout: Layout) -> tuple[list[Sour
             caption.title = caption.title or inner.title
             caption.unit = caption.unit or inner.unit
             if open_ is not None and _continues(open_, grid, index, caption):
-                _continue_table(open_, grid, layout)
+                _continue_table(open_, grid, layout, retitled=caption.title is not None)
             else:
                 if open_ is not None:
                     done.append(open_)
