@@ -32,6 +32,7 @@ from db.models import (
     SectionRow,
     SourceTableRow,
     ThreePublicRow,
+    UnaccountedRow,
 )
 from schemas.records import Document
 
@@ -120,6 +121,7 @@ def _document_values(doc: Document) -> dict[str, Any]:
     values["listed_tables"] = [asdict(t) for t in doc.listed_tables]
     values["pages_without_text"] = list(doc.pages_without_text)
     values["pages_with_unmapped_glyphs"] = list(doc.pages_with_unmapped_glyphs)
+    values["amounts_printed"] = doc.amounts_printed
     values["loaded_at"] = datetime.now(UTC).replace(tzinfo=None)
     return values
 
@@ -159,6 +161,7 @@ def _child_rows(doc: Document, document_id: int) -> dict[type[Base], list[dict[s
         IndicatorRow: _numbered(document_id, doc.indicators),
         FactRow: _numbered(document_id, doc.facts),
         CheckRow: _numbered(document_id, doc.checks),
+        UnaccountedRow: _numbered(document_id, doc.unaccounted),
     }
 
 

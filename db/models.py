@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from db.types import Amount
@@ -51,6 +51,8 @@ class DocumentRow(Base):
     pages_with_unmapped_glyphs: Mapped[list[Any]] = mapped_column(server_default="[]")
     ocr_pages: Mapped[list[Any]] = mapped_column(default=list)
     """Pages read by OCR (scanned, no text layer); migration 0008."""
+    amounts_printed: Mapped[int] = mapped_column(server_default="0")
+    """Amounts the document prints in its tables and text; `unaccounted` lists those without a meaning (0010)."""
 
 
 class SectionRow(Base):
@@ -118,6 +120,10 @@ class LineItemRow(Base):
     amount_source: Mapped[str] = mapped_column(Text)
     unit_source: Mapped[str | None] = mapped_column(String(20))
     is_total: Mapped[bool]
+    column_index: Mapped[int | None]
+    """The cell's column in its table (migration 0010)."""
+    income: Mapped[bool] = mapped_column(server_default=false())
+    """On the income side of a table printing income and expenditure side by side (0010)."""
 
     __table_args__ = (
         Index("ix_line_items_table_kind_measure", "table_kind", "measure"),
@@ -161,6 +167,9 @@ class ProjectRow(Base):
     unit_code: Mapped[str | None] = mapped_column(String(40))
     purpose: Mapped[str | None] = mapped_column(Text)
     manager: Mapped[str | None] = mapped_column(Text)
+    table_index: Mapped[int | None]
+    amount_source: Mapped[str | None] = mapped_column(Text)
+    previous_amount_source: Mapped[str | None] = mapped_column(Text)
 
 
 class IndicatorRow(Base):
@@ -179,6 +188,8 @@ class IndicatorRow(Base):
     operator: Mapped[str | None] = mapped_column(String(2))
     value: Mapped[Decimal | None]
     unit: Mapped[str | None] = mapped_column(String(40))
+    table_index: Mapped[int | None]
+    row_index: Mapped[int | None]
 
 
 class FactRow(Base):
@@ -213,6 +224,24 @@ class CheckRow(Base):
     covered: Mapped[int | None]
 
 
+class UnaccountedRow(Base):
+    """A printed amount the parse gave no meaning: where it stood and why (migration 0010)."""
+
+    __tablename__ = "unaccounted"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _document_fk()
+    ordinal: Mapped[int]
+    page: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(40), index=True)
+    location: Mapped[str] = mapped_column(Text)
+    table_index: Mapped[int | None]
+    row_index: Mapped[int | None]
+    column_index: Mapped[int | None]
+    sentence: Mapped[str | None] = mapped_column(Text)
+
+
 class CodeRow(Base):
     """Names of functional and economic classification codes, for the view.
 
@@ -243,6 +272,8 @@ class IngestRunRow(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime]
+    unaccounted: Mapped[int | None]
+    """How many printed amounts the document this run loaded left unaccounted (migration 0010)."""
 
 
 
@@ -334,5 +365,6 @@ CHILD_TABLES = (
     IndicatorRow,
     FactRow,
     CheckRow,
+    UnaccountedRow,
 )
 """Tables whose rows belong to one document and are replaced with it."""

@@ -20,6 +20,7 @@ from db.models import (
     SectionRow,
     SourceTableRow,
     ThreePublicRow,
+    UnaccountedRow,
 )
 from schemas.records import (
     Check,
@@ -35,6 +36,7 @@ from schemas.records import (
     Stitch,
     TableReport,
     ThreePublic,
+    Unaccounted,
 )
 
 
@@ -80,6 +82,8 @@ def read_document(session: Session, document_id: int) -> Document:
         indicators=_records(session, Indicator, IndicatorRow, document_id),
         facts=_records(session, Fact, FactRow, document_id),
         checks=_records(session, Check, CheckRow, document_id),
+        unaccounted=_records(session, Unaccounted, UnaccountedRow, document_id),
+        amounts_printed=row.amounts_printed,
         listed_tables=[ListedTable(**t) for t in row.listed_tables or []],
         pages_without_text=list(row.pages_without_text or []),
         pages_with_unmapped_glyphs=list(row.pages_with_unmapped_glyphs or []),

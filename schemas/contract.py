@@ -51,6 +51,8 @@ def to_contract(doc: Document) -> dict[str, Any]:
     meta["listed_tables"] = [asdict(t) for t in doc.listed_tables]
     meta["pages_without_text"] = list(doc.pages_without_text)
     meta["pages_with_unmapped_glyphs"] = list(doc.pages_with_unmapped_glyphs)
+    meta["amounts"] = {"printed": doc.amounts_printed, "accounted": doc.amounts_printed - len(doc.unaccounted)}
+    meta["unaccounted"] = [asdict(u) for u in doc.unaccounted]
     return {
         "document": meta,
         "sections": [asdict(s) for s in doc.sections],

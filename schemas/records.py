@@ -89,6 +89,10 @@ class TableReport:
     """high: every check comparing its figures passed; low: one failed; unchecked: none compared them."""
     checks_passed: int = 0
     checks_failed: int = 0
+    amounts_printed: int = 0
+    """How many amounts the table prints (the accounting's count: `Records.coverage`)."""
+    amounts_accounted: int = 0
+    """How many of them the parse gave a meaning: a line item with a measure (and a code), or a record's field."""
 
 
 @dataclass
@@ -142,6 +146,11 @@ class LineItem:
     """Which side of a table printing income and expenditure side by side the amount stands on."""
     is_total: bool = False
     """A totals row (合计/总计) or the department's own row: kept, not to be summed with items."""
+    column_index: int | None = None
+    """The cell's column in its table (with `table_index` and `row_index`, where the figure stands)."""
+    income: bool = False
+    """It stands on the income side of a table printing income and expenditure side by side: its
+    row names a source of money (一般公共预算拨款收入), not a classification item, so it has no code."""
 
 
 @dataclass
@@ -170,6 +179,12 @@ class Project:
     unit_code: str | None = None
     purpose: str | None = None
     manager: str | None = None
+    table_index: int | None = None
+    """The table the project is read from (None for a project described only in prose)."""
+    amount_source: str | None = None
+    """`amount` as printed."""
+    previous_amount_source: str | None = None
+    """`previous_amount` as printed."""
 
 
 @dataclass
@@ -186,6 +201,9 @@ class Indicator:
     operator: Operator | None = None
     value: Decimal | None = None
     unit: str | None = None
+    table_index: int | None = None
+    row_index: int | None = None
+    """Where the target is printed: the table and its body row."""
 
 
 @dataclass
@@ -226,6 +244,35 @@ class Check:
     def outcome(cls, rule: str, passed: bool, severity: Severity, detail: str, page: int | None) -> Check:
         """A check whose status follows from whether it passed and how much that matters."""
         return cls(rule, "pass" if passed else severity, detail, page, severity=severity)
+
+
+@dataclass(frozen=True)
+class Unaccounted:
+    """An amount a page prints that the parse gave no meaning, where it stood and why.
+
+    A table cell names its table, row and column; a figure of the narrative its sentence.
+    `reason` is one of `schemas.accounting.REASONS`.
+    """
+
+    page: int
+    text: str
+    """The amount as printed (`9,882.28`, `2,906.80万元`)."""
+    reason: str
+    location: str
+    """Where it stood, for a reader: `table 3 (department_expenditure) row '合计', column 基本支出/小计`."""
+    table_index: int | None = None
+    row_index: int | None = None
+    column_index: int | None = None
+    sentence: str | None = None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many amounts one table prints and how many of them the parse accounted for."""
+
+    table_index: int
+    printed: int
+    accounted: int
 
 
 @dataclass(frozen=True)
@@ -287,6 +334,12 @@ class Records:
     projects: list[Project] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    unaccounted: list[Unaccounted] = field(default_factory=list)
+    """Every printed amount the records above do not account for (see `pipeline.normalize.accounting`)."""
+    coverage: list[Coverage] = field(default_factory=list)
+    """Per table, amounts printed and accounted for."""
+    amounts_printed: int = 0
+    """Every amount the document prints, in its tables and its text (the accounting's count)."""
 
 
 @dataclass
@@ -304,6 +357,9 @@ class Document:
     indicators: list[Indicator] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    unaccounted: list[Unaccounted] = field(default_factory=list)
+    """Printed amounts the parse gave no meaning: a document is clean only when this is empty."""
+    amounts_printed: int = 0
     listed_tables: list[ListedTable] = field(default_factory=list)
     pages_without_text: list[int] = field(default_factory=list)
     pages_with_unmapped_glyphs: list[int] = field(default_factory=list)
@@ -313,12 +369,14 @@ class Document:
     def assemble(cls, extraction: Extraction, records: Records, checks: list[Check]) -> Document:
         """The document the three stages' outputs make; none of them is changed.
 
-        Each table's report gains its confidence from the checks that compared it.
+        Each table's report gains its confidence from the checks that compared it and its
+        coverage from the accounting.
         """
+        coverage = {c.table_index: c for c in records.coverage}
         return cls(
             meta=extraction.meta,
             sections=list(extraction.sections),
-            tables=[_with_confidence(t, i, checks) for i, t in enumerate(extraction.tables)],
+            tables=[_with_report(t, i, checks, coverage.get(i)) for i, t in enumerate(extraction.tables)],
             line_items=list(records.line_items),
             three_public=records.three_public,
             budgeted_three_public=records.budgeted_three_public,
@@ -326,6 +384,8 @@ class Document:
             indicators=list(records.indicators),
             facts=list(records.facts),
             checks=list(checks),
+            unaccounted=list(records.unaccounted),
+            amounts_printed=records.amounts_printed,
             listed_tables=list(extraction.listed_tables),
             pages_without_text=list(extraction.pages_without_text),
             pages_with_unmapped_glyphs=list(extraction.pages_with_unmapped_glyphs),
@@ -333,12 +393,14 @@ class Document:
         )
 
 
-def _with_confidence(table: SourceTable, index: int, checks: list[Check]) -> SourceTable:
+def _with_report(table: SourceTable, index: int, checks: list[Check], coverage: Coverage | None) -> SourceTable:
     if table.report is None:
         return table
     mine = [c for c in checks if index in c.tables]
     passed = sum(1 for c in mine if c.status == "pass")
     failed = sum(1 for c in mine if c.status == "fail")
     confidence: Confidence = "low" if failed else "high" if passed else "unchecked"
-    report = replace(table.report, confidence=confidence, checks_passed=passed, checks_failed=failed)
+    report = replace(table.report, confidence=confidence, checks_passed=passed, checks_failed=failed,
+                     amounts_printed=coverage.printed if coverage else 0,
+                     amounts_accounted=coverage.accounted if coverage else 0)
     return replace(table, report=report)

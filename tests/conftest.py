@@ -28,6 +28,7 @@ from schemas.records import (
     Section,
     SourceTable,
     ThreePublic,
+    Unaccounted,
 )
 
 # --- Storage and ingest (db/, pipeline/batch/ingest.py): SQLite and a throwaway PostgreSQL ---------------
@@ -230,6 +231,12 @@ def sample_document(
             Check(rule="overview_balanced", status="pass", detail="收入合计 = 支出合计", page=4),
             Check(rule="three_public_sum", status="fail", detail="三公合计不等于分项之和", page=None),
         ],
+        unaccounted=[
+            Unaccounted(page=5, text="0.000001", reason="column_without_measure",
+                        location="table 0 (general_budget_expenditure) row 0 '合计', column 基本支出/工资福利支出",
+                        table_index=0, row_index=0, column_index=3),
+        ],
+        amounts_printed=6,
     )
 
 

@@ -144,7 +144,7 @@ def test_failed_replace_leaves_the_old_rows(db_url: str, make_document: MakeDocu
     with Session(engine) as session:
         assert row_counts(session, document_id) == {
             "sections": 1, "source_tables": 1, "line_items": 4, "three_public": 1,
-            "projects": 1, "indicators": 2, "facts": 1, "checks": 2,
+            "projects": 1, "indicators": 2, "facts": 1, "checks": 2, "unaccounted": 1,
         }  # fmt: skip
         assert session.scalar(select(DocumentRow.parser_version)) == "0.1.0"
 

@@ -120,6 +120,7 @@ class _Batch:
     def _log(
         self, session: Session, attempt: _Attempt, status: str, reason: str | None = None,
         detail: str | None = None, version: str = PARSER_VERSION, document_id: int | None = None,
+        unaccounted: int | None = None,
     ) -> None:  # fmt: skip
         rows = [
             {
@@ -133,6 +134,7 @@ class _Batch:
                 "document_id": document_id,
                 "started_at": attempt.started,
                 "finished_at": _now(),
+                "unaccounted": unaccounted,
             }  # fmt: skip
             for path in attempt.paths
         ]
@@ -171,7 +173,8 @@ class _Batch:
                     retire(session, attempt.file_sha256s, outcome.document_id)
                 status = "skipped" if outcome.status == "skipped" else "loaded"
                 self._log(
-                    session, attempt, status, version=doc.meta.parser_version, document_id=outcome.document_id
+                    session, attempt, status, version=doc.meta.parser_version, document_id=outcome.document_id,
+                    unaccounted=len(doc.unaccounted),
                 )
         except SQLAlchemyError as exc:
             self.fail(attempt, "load_error", f"{type(exc).__name__}: {exc}".splitlines()[0])

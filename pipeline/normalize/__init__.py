@@ -2,13 +2,16 @@
 
 Which tables yield which records is the table kinds' business
 (`schemas/vocab/table_kinds.toml`): line items, projects, indicators, 三公.
+Last, the accounting (`accounting.py`) lists every printed amount the records
+leave without a meaning.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from pipeline.normalize.facts import sections_to_facts
+from pipeline.normalize.accounting import account
+from pipeline.normalize.facts import first_statements, stated_facts
 from pipeline.normalize.line_items import table_to_line_items
 from pipeline.normalize.performance import table_to_indicators, table_to_project
 from pipeline.normalize.project_descriptions import join_descriptions, read_descriptions
@@ -35,18 +38,21 @@ def normalize(extraction: Extraction) -> Records:
             records.line_items.extend(table_to_line_items(table, index, year))
         columns = list_columns(table) if "projects" in kind.yields else None
         if columns is not None:
-            projects, indicators = list_to_projects(table, columns, default_unit)
+            projects, indicators = list_to_projects(table, columns, default_unit, index)
             records.projects.extend(projects)
             records.indicators.extend(indicators)
             continue
-        project = table_to_project(table, default_unit) if "projects" in kind.yields else None
+        project = table_to_project(table, default_unit, index) if "projects" in kind.yields else None
         if project is not None:
             records.projects.append(project)
         if "indicators" in kind.yields:
-            records.indicators.extend(table_to_indicators(table, project.name if project else None))
+            records.indicators.extend(table_to_indicators(table, project.name if project else None, index))
     records.projects = projects_with_amounts(records.projects, extraction.tables, default_unit)
     records.projects = join_descriptions(records.projects, read_descriptions(extraction.sections))
     records.three_public = items_to_three_public(records.line_items, year, spending_tables(extraction.tables))
     records.budgeted_three_public = budgeted_three_public(records.line_items, year)
-    records.facts = sections_to_facts(extraction.sections, year, extraction.meta.doc_kind == "final_accounts")
+    statements = stated_facts(extraction.sections, year, extraction.meta.doc_kind == "final_accounts")
+    records.facts = first_statements(statements)
+    accounts = account(extraction, records, statements)
+    records.unaccounted, records.coverage, records.amounts_printed = accounts.unaccounted, accounts.coverage, accounts.printed
     return records

@@ -382,10 +382,9 @@ def _keeps_topic(sentence: str, topic: str | None, final: bool) -> bool:
                 and not NUMBERED_HEADING.match(sentence) and not LIST_ITEM.match(sentence))
 
 
-def sections_to_facts(sections: list[Section], year: int | None, final: bool = False) -> list[Fact]:
-    """The narrative's facts, the first statement of each key only; in a final account
-    (`final`) the year's 决算 figures, not the 年初预算 they are set against."""
-    seen: set[str] = set()
+def stated_facts(sections: list[Section], year: int | None, final: bool = False) -> list[Fact]:
+    """Every figure the narrative names, restatements of a key included, in reading order;
+    in a final account (`final`) the year's 决算 figures, not the 年初预算 they are set against."""
     out: list[Fact] = []
     for section, scope in zip(sections, section_scopes(sections), strict=True):
         subject: str | None = None
@@ -404,7 +403,22 @@ def sections_to_facts(sections: list[Section], year: int | None, final: bool = F
                 topic = item[0] if item else named[0] if named and heading else None
             for fact in found:
                 fact.scope = scope
-                if fact.key not in seen:
-                    seen.add(fact.key)
-                    out.append(fact)
+            out.extend(found)
     return out
+
+
+def first_statements(facts: list[Fact]) -> list[Fact]:
+    """The first statement of each key: restatements later in the text are left to the checks,
+    which compare the figures with the tables."""
+    seen: set[str] = set()
+    out = []
+    for fact in facts:
+        if fact.key not in seen:
+            seen.add(fact.key)
+            out.append(fact)
+    return out
+
+
+def sections_to_facts(sections: list[Section], year: int | None, final: bool = False) -> list[Fact]:
+    """The narrative's facts, the first statement of each key only."""
+    return first_statements(stated_facts(sections, year, final))

@@ -32,8 +32,12 @@ class Column:
     path: list[str]
 
 
+def _leaf(path: list[str]) -> str:
+    return re.sub(r"\s", "", path[-1]) if path else ""
+
+
 def _role(path: list[str], values: list[str | None]) -> str:
-    leaf = re.sub(r"\s", "", path[-1]) if path else ""
+    leaf = _leaf(path)
     if _CODE_HEADER.match(leaf):
         return "code"
     if _SKIP_HEADER.search(leaf):
@@ -60,18 +64,22 @@ def table_columns(table: SourceTable) -> list[Column]:
 
 
 def code_column_groups(columns: list[Column]) -> list[list[Column]]:
-    """The code columns making one printed code each: adjacent 类 | 款 | 项 cells under one
-    heading (or under none) are one code; a name column or a new 类 starts the next
-    (a departmental and a government economic code side by side are two codes)."""
+    """The code columns making one printed code each: adjacent 类 | 款 | 项 cells are one code,
+    whether one heading spans them all or (科目编码 spanning the 类 cell only) none; a name
+    column or a new 类 starts the next (a departmental and a government economic code side by
+    side are two codes)."""
     groups: list[list[Column]] = []
     previous: Column | None = None
     for c in columns:
         if c.role != "code":
             previous = None
             continue
-        leaf = re.sub(r"\s", "", c.path[-1]) if c.path else ""
+        leaf = _leaf(c.path)
         if leaf in _SPLIT_PARTS:
-            joins = previous is not None and previous.path[:-1] == c.path[:-1] and leaf != "类"
+            # 款 after 类, 项 after 款: one code, whatever heading stands above (科目编码 may span the 类 cell only)
+            above = _leaf(previous.path) if previous is not None else ""
+            joins = (above, leaf) in (("类", "款"), ("款", "项")) or (
+                previous is not None and previous.path[:-1] == c.path[:-1] and leaf != "类")
         else:  # one heading spanning the code cells, with no 类/款/项 row under it
             joins = previous is not None and previous.path == c.path
         if joins:
@@ -100,6 +108,7 @@ def table_to_line_items(table: SourceTable, table_index: int, year: int | None) 
     named = kind.codes != "none"  # rows of projects, purchases or services are not classification items
     resolvers = {side: CodeResolver(year, system, by_name=named and not _income_side(columns, side)) for side in sides}
     has_codes = {side: any(c.role == "code" for c in columns if c.side == side) for side in sides}
+    income = {side: _income_side(columns, side) for side in sides}
     items: list[LineItem] = []
     for row_index, row in enumerate(table.rows):
         page = table.row_pages[row_index] if row_index < len(table.row_pages) else table.page
@@ -132,6 +141,6 @@ def table_to_line_items(table: SourceTable, table_index: int, year: int | None) 
                     economic_code=economic.code if economic else (government.code if government else None),
                     economic_name=economic.name if economic else (government.name if government else None),
                     government_economic_code=government.code if government else None,
-                    side=side, is_total=is_total,
+                    side=side, is_total=is_total, column_index=column.index, income=income[side],
                 ))
     return items

@@ -66,8 +66,11 @@ def _cell(row: list[str | None], index: int) -> str | None:
     return _plain(row[index]) if 0 <= index < len(row) else None
 
 
-def table_to_indicators(table: SourceTable, project: str | None) -> list[Indicator]:
-    """Indicators of one performance table, levels carried down merged cells."""
+def table_to_indicators(
+    table: SourceTable, project: str | None, table_index: int | None = None, row_numbers: list[int] | None = None,
+) -> list[Indicator]:
+    """Indicators of one performance table, levels carried down merged cells; each cites
+    `table_index` and its row (`row_numbers[i]` for the table's row i when it is a cut of another)."""
     cols = find_indicator_columns(table)
     if cols is None:
         return []
@@ -101,6 +104,7 @@ def table_to_indicators(table: SourceTable, project: str | None) -> list[Indicat
         out.append(Indicator(
             scope=scope, project=project, level1=level1, level2=level2, level3=level3, target_raw=raw,
             operator=parsed.operator, value=parsed.value, unit=parsed.unit, page=page,  # type: ignore[arg-type]
+            table_index=table_index, row_index=row_numbers[row_index] if row_numbers else row_index,
         ))
     return out
 
@@ -158,25 +162,27 @@ def _titled_name(table: SourceTable, fields: dict[str, tuple[str, int]]) -> tupl
     return name, table.page
 
 
-def table_to_project(table: SourceTable, default_unit: str | None) -> Project | None:
-    """The project a form describes, amounts in yuan."""
+def table_to_project(table: SourceTable, default_unit: str | None, table_index: int | None = None) -> Project | None:
+    """The project a form describes, amounts in yuan, each beside its printed text."""
     fields = _form_fields(table)
     name = _field(fields, vocabulary().project_form["name"]) or _titled_name(table, fields)
     if name is None:
         return None
     unit = _unit_in_labels(fields) or table.unit or default_unit
 
-    def amount(key: str) -> Decimal | None:
+    def amount(key: str) -> tuple[Decimal | None, str | None]:
         found = _field(fields, vocabulary().project_form[key])
         value = parse_amount(found[0]) if found else None
-        return to_yuan(value, unit) if value is not None else None
+        return (to_yuan(value, unit), found[0]) if value is not None and found else (None, None)
 
     def text(key: str) -> str | None:
         found = _field(fields, vocabulary().project_form[key])
         return found[0] if found else None
 
+    (current, current_source), (previous, previous_source) = amount("amount"), amount("previous_amount")
     return Project(
-        name=name[0], page=table.page, amount=amount("amount"), previous_amount=amount("previous_amount"),
+        name=name[0], page=table.page, amount=current, previous_amount=previous,
         start=text("start"), end=text("end"), unit_code=text("unit_code"), purpose=text("purpose"),
-        manager=text("manager"),
+        manager=text("manager"), table_index=table_index, amount_source=current_source,
+        previous_amount_source=previous_source,
     )

@@ -32,6 +32,7 @@ class Description:
     page: int
     last_page: int
     amount: Decimal | None
+    amount_source: str | None
     start: str | None
     end: str | None
 
@@ -40,10 +41,10 @@ def _part(parts: list[Section], title: str) -> str:
     return next((s.text for s in parts if title in s.heading), "")
 
 
-def _amount(text: str) -> Decimal | None:
-    """The budget part's figure in yuan, when it states exactly one."""
+def _amount(text: str) -> tuple[Decimal | None, str | None]:
+    """The budget part's figure in yuan and as printed, when it states exactly one."""
     money = [m for m in MENTION.finditer(text) if is_money(m)]
-    return mention_yuan(money[0]) if len(money) == 1 else None
+    return (mention_yuan(money[0]), money[0].group(0)) if len(money) == 1 else (None, None)
 
 
 def read_descriptions(sections: list[Section]) -> list[Description]:
@@ -61,9 +62,10 @@ def read_descriptions(sections: list[Section]) -> list[Description]:
             parts.append(after)
         period = _PERIOD.search(_part(parts, _PERIOD_PART))
         last_page = parts[-1].page_at(len(parts[-1].text)) if parts else section.page
+        amount, amount_source = _amount(_part(parts, _BUDGET_PART))
         out.append(Description(
             name=found.group("name") or None, page=section.page, last_page=last_page,
-            amount=_amount(_part(parts, _BUDGET_PART)),
+            amount=amount, amount_source=amount_source,
             start=period.group("start") if period else None, end=period.group("end") if period else None,
         ))
     return out
@@ -75,9 +77,11 @@ def _names_match(a: str, b: str) -> bool:
 
 
 def _filled(project: Project, description: Description) -> Project:
+    described = project.amount is None and description.amount is not None
     return replace(
         project,
-        amount=project.amount if project.amount is not None else description.amount,
+        amount=description.amount if described else project.amount,
+        amount_source=description.amount_source if described else project.amount_source,
         start=project.start or description.start,
         end=project.end or description.end,
     )
@@ -97,5 +101,5 @@ def join_descriptions(projects: list[Project], descriptions: list[Description]) 
             out[at] = _filled(out[at], description)
         elif description.name:
             out.append(Project(name=description.name, page=description.page, amount=description.amount,
-                               start=description.start, end=description.end))
+                               amount_source=description.amount_source, start=description.start, end=description.end))
     return out

@@ -11,7 +11,6 @@ new publisher's wording is one term here. `projects_with_amounts` then lets a
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from decimal import Decimal
 
 from pipeline.normalize.amounts import parse_amount, to_yuan
 from pipeline.normalize.performance import find_indicator_columns, label_unit, table_to_indicators
@@ -80,7 +79,7 @@ def _same_project(table: SourceTable, columns: ListColumns, a: int, b: int) -> b
 
 
 def list_to_projects(
-    table: SourceTable, columns: ListColumns, default_unit: str | None
+    table: SourceTable, columns: ListColumns, default_unit: str | None, table_index: int | None = None,
 ) -> tuple[list[Project], list[Indicator]]:
     """One project per project row; indicators from the rows up to the next one."""
     unit = columns.unit or table.unit or default_unit
@@ -97,9 +96,12 @@ def list_to_projects(
         amount = parse_amount(_cell(row, columns.amount))
         page = table.row_pages[start] if start < len(table.row_pages) else table.page
         name = _cell(row, columns.name)
-        projects.append(Project(name=name, page=page, amount=to_yuan(amount, unit) if amount is not None else None))
+        projects.append(Project(name=name, page=page, amount=to_yuan(amount, unit) if amount is not None else None,
+                                table_index=table_index, amount_source=row[columns.amount] if amount is not None else None))
         if indicator_header is not None:
-            indicators += table_to_indicators(_rows_of(table, indicator_header.header_row, start, end), name)
+            rows = [indicator_header.header_row, *range(start, end)]
+            indicators += table_to_indicators(_rows_of(table, indicator_header.header_row, start, end), name,
+                                              table_index, rows)
     return projects, indicators
 
 
@@ -112,7 +114,7 @@ def _rows_of(table: SourceTable, header_row: int, start: int, end: int) -> Sourc
 
 def projects_with_amounts(projects: list[Project], tables: list[SourceTable], default_unit: str | None) -> list[Project]:
     """Projects with the amount a 项目支出表 row gives where their own source gave none."""
-    amounts: dict[str, Decimal] = {}
+    listed: dict[str, Project] = {}
     for table in tables:
         columns = list_columns(table) if "project_amounts" in spec(table.kind).yields and not table.empty else None
         if columns is None:
@@ -120,8 +122,9 @@ def projects_with_amounts(projects: list[Project], tables: list[SourceTable], de
         found, _ = list_to_projects(table, replace(columns, goal=None), default_unit)
         for project in found:
             if project.amount is not None:
-                amounts.setdefault(project.name, project.amount)
+                listed.setdefault(project.name, project)
     return [
-        replace(p, amount=amounts.get(squash(p.name))) if p.amount is None and squash(p.name) in amounts else p
+        replace(p, amount=row.amount, amount_source=row.amount_source)
+        if p.amount is None and (row := listed.get(squash(p.name))) is not None else p
         for p in projects
     ]

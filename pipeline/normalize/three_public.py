@@ -32,7 +32,7 @@ def _field(text: str) -> str | None:
     return next((name for name, pattern in words.three_public_parts if pattern.search(squashed)), None)
 
 
-def _name_of(item: LineItem) -> str | None:
+def three_public_field(item: LineItem) -> str | None:
     """The 三公 field an amount stands for: the row says it, else the column."""
     if any(vocabulary().three_public_ignored.search(_NOISE.sub("", element)) for element in [item.row_label, *item.column_path]):
         return None  # another year's or another cost's row or column
@@ -83,7 +83,7 @@ def items_to_three_public(
             continue
         if any(_other_year(element, year) for element in item.column_path):
             continue
-        field = _name_of(item)
+        field = three_public_field(item)
         if field == "total" and item.table_index in mixed and not _THREE.search("".join([item.row_label, *item.column_path])):
             continue
         if field is not None:

@@ -1,0 +1,174 @@
+"""What a disclosure prints as amounts: the accounting's inventory.
+
+Every amount a page prints must end up with a meaning or on the document's list
+of unaccounted amounts (`accounting.py`), so what counts as an amount is decided
+here, once, by explicit rules; each rule that leaves a number out is named in
+`EXCLUSIONS` and tested.
+
+- A table cell counts when it prints a figure in a column that holds amounts, or
+  any figure in a column of names (a value printed in the wrong column); in a form
+  (label | value) a value counts unless its label names an identifier or a date,
+  a target counts where the table yields indicators, and prose in a cell counts
+  its money figures.
+- A sentence of the narrative (headings and table notes too) counts its money
+  figures (`万元`, `元`), its percentages where it states money, and the figures
+  printed with neither a unit nor a date around them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pipeline.normalize.amounts import parse_amount
+from pipeline.normalize.facts import MENTION, money_unit, sentences
+from pipeline.normalize.line_items import table_columns
+from pipeline.normalize.performance import looks_like_target
+from schemas.records import Section, SourceTable
+from schemas.table_kinds import spec
+from schemas.text import squash
+
+EXCLUSIONS = {
+    "code_column": "a column of classification codes or identifiers (类/款/项, 单位代码, 序号)",
+    "identifier": "a form's code, telephone number, date or serial number (单位编码, 联系电话, 开始时间)",
+    "date": "a date or a period (2021年4月7日, 2025.1.1-2025.12.31)",
+    "count": "a count that is not money (1辆, 0个, 300人)",
+    "bare_integer": "a whole number printed without a unit in prose: a year, an ordinal, a code or a count",
+    "ratio_without_money": "a percentage in a sentence stating no money (a target or a rate)",
+    "percent_cell": "a table cell printing a percentage (a rate computed from the table's amounts)",
+    "contents": "a contents page's table numbers and pages",
+    "empty_table": "a table its note calls empty (本表为空表) printing zeros",
+}
+"""Numbers the accounting leaves out, and why: nothing else is left out of the count."""
+
+# A date, a month or a period: `2021年4月7日`, `2021-01-01`, `2025.1.1-2025.12.31`, `2024年度`.
+_DATE = re.compile(
+    r"\d{4}\s*(?:[年./-]\s*\d{1,2}\s*(?:[月./-]\s*\d{1,2}\s*日?)?|年度?)|\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?|\d{1,2}\s*日"
+)
+# Any number as printed: digits with thousands separators and decimals.
+_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?")
+_IDENTIFIER_LABEL = re.compile(r"编码|代码|编号|电话|手机|传真|邮编|时间|日期|序号|行次|栏次")
+_CODE_ROLES = frozenset({"code", "skip"})
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One printed amount, where it stands, and why it is unaccounted if no record takes it."""
+
+    key: tuple[object, ...]
+    """Identifies the figure among all the document prints: ("cell", table, row, column, n) or ("text", section, sentence, n)."""
+    page: int
+    text: str
+    reason: str
+    location: str
+    table_index: int | None = None
+    row_index: int | None = None
+    column_index: int | None = None
+    sentence: str | None = None
+
+
+def _money_figures(text: str) -> list[re.Match[str]]:
+    """The money figures of a text: `2,906.80万元`, `12 万元` (dates never)."""
+    masked = _DATE.sub(lambda m: "#" * len(m.group(0)), text)
+    return [m for m in MENTION.finditer(masked) if money_unit(m)]
+
+
+def text_figures(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, printed text) of each amount one sentence prints.
+
+    Money figures always; percentages where the sentence states money; figures with a
+    decimal point or thousands separators and no unit (a table's line that no table took,
+    or money whose unit line stands apart); never dates, counts or whole numbers without
+    a unit (`EXCLUSIONS`).
+    """
+    masked = _DATE.sub(lambda m: "#" * len(m.group(0)), text)
+    mentions = list(MENTION.finditer(masked))
+    money = any(money_unit(m) for m in mentions)
+    taken: list[tuple[int, int]] = []
+    for m in mentions:
+        taken.append((m.start(), m.end()))
+        unit = m.group("unit")
+        if money_unit(m) or (unit in ("%", "％") and money):
+            yield m.start(), text[m.start():m.end()]
+    for m in _NUMBER.finditer(masked):
+        if any(start <= m.start() < end for start, end in taken):
+            continue
+        if "." in m.group(0) or "," in m.group(0):
+            yield m.start(), m.group(0)
+
+
+def _label_before(row: list[str | None], index: int) -> str:
+    """The nearest text to the left of a form's value: its label."""
+    for cell in reversed(row[:index]):
+        if cell and parse_amount(cell) is None:
+            return squash(cell)
+    return ""
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
+def table_figures(table: SourceTable, table_index: int) -> list[Figure]:
+    """Every amount one table prints, each with the reason it would be unaccounted."""
+    kind = spec(table.kind)
+    if table.empty or kind.shape == "contents":
+        return []
+    roles = {c.index: c.role for c in table_columns(table)} if not kind.is_form else {}
+    figures: list[Figure] = []
+    for r, row in enumerate(table.rows):
+        page = table.row_pages[r] if r < len(table.row_pages) else table.page
+        label = next((squash(c) for c in row if c and parse_amount(c) is None), "")
+        for c, cell in enumerate(row):
+            if not cell or not _has_digit(_DATE.sub("", cell)) or roles.get(c) in _CODE_ROLES:
+                continue  # no figure but dates, or a code
+            path = "/".join(table.header[c]) if c < len(table.header) else ""
+            where = f"table {table_index} ({table.kind}) row {r} '{label}'" + (f", column {path}" if path else "")
+            for n, (text, reason) in enumerate(_cell_figures(table, row, c, cell)):
+                figures.append(Figure(("cell", table_index, r, c, n), page, text, reason, where, table_index, r, c))
+    return figures
+
+
+def _cell_figures(table: SourceTable, row: list[str | None], index: int, cell: str) -> list[tuple[str, str]]:
+    """(printed text, reason if unaccounted) of the amounts one cell prints."""
+    kind = spec(table.kind)
+    if parse_amount(cell) is not None:
+        if kind.is_form:
+            return [] if _IDENTIFIER_LABEL.search(_label_before(row, index)) else [(cell, "form_value_not_read")]
+        reason = "cell_not_read" if kind.line_items else (
+            "table_of_unknown_kind" if table.kind == "unknown" else "table_not_read")
+        return [(cell, reason)]
+    if kind.is_form and "indicators" in kind.yields and looks_like_target(cell):
+        return [(cell, "target_not_read")]
+    return [(m.group(0), "form_text_not_read" if kind.is_form else "cell_text_not_read")
+            for m in _money_figures(cell)]
+
+
+def section_figures(sections: list[Section]) -> list[Figure]:
+    """Every amount the narrative prints, sentence by sentence (headings included)."""
+    figures: list[Figure] = []
+    for s, section in enumerate(sections):
+        for n, (sentence, page) in enumerate(sentences(section)):
+            for k, (_, text) in enumerate(text_figures(sentence)):
+                reason = "sentence_not_read" if money_unit_in(text) else "figure_without_unit"
+                figures.append(Figure(("text", s, n, k), page, text, reason, f"sentence on p{page}", sentence=sentence))
+    return figures
+
+
+def note_figures(tables: list[SourceTable]) -> list[Figure]:
+    """The amounts a table's note prints (`注：…`): no record reads notes, so each is listed."""
+    figures: list[Figure] = []
+    for t, table in enumerate(tables):
+        if not table.note:
+            continue
+        page = table.pages[-1]
+        for k, (_, text) in enumerate(text_figures(table.note)):
+            figures.append(Figure(("note", t, k), page, text, "note_not_read", f"note of table {t} ({table.kind})",
+                                  table_index=t, sentence=table.note))
+    return figures
+
+
+def money_unit_in(text: str) -> bool:
+    """Whether a printed figure carries a money unit or a percent sign."""
+    return bool(re.search(r"[元万%％]", text))
