@@ -59,7 +59,7 @@ def _cell(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else cell(value)
 
 
-def write_datapackage(session: Session, directory: Path, filters: Filters = Filters()) -> dict[str, int]:
+def write_datapackage(session: Session, directory: Path, filters: Filters) -> dict[str, int]:
     """Write `directory/datapackage.json` and one CSV per resource; rows per resource.
 
     `directory` must be new or empty, so an old package's files never mix in."""
