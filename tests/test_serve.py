@@ -26,8 +26,8 @@ from sqlalchemy import text
 
 from db import open_engine
 from db.frames import read_frame
-from db.search import fold
 from db.loader import load, retire
+from db.search import fold
 from pipeline.commands.export import export
 from pipeline.serve.site import build_datasette, site_metadata
 from schemas.records import Document, LineItem, ThreePublic
@@ -39,6 +39,7 @@ SWU_FINAL_SHA = "86287b24a9397e330ece5918aa4515793e33b2b7c66c2d0506e484ae8263fc8
 WANLI = ("putuo-wanli-2023-department-budget.pdf", "putuo-wanli-2024-department-budget.pdf")
 CHONGQING = ("chongqing-govoffice-2026-department-budget.pdf", "chongqing-commerce-2026-department-budget.pdf")
 SITE_FILES = (SWU_BUDGET, SWU_FINAL, *WANLI, *CHONGQING)
+CHONGQING_OFFICE_SHA = "3be48d9f27f232b0157092e831fae34632293490406c05befcddc288f3b1d1c7"
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
@@ -574,9 +575,11 @@ def served(site_db: Path, corpus: Path, tmp_path: Path) -> Any:
         port = s.getsockname()[1]
     yusuan = shutil.which("yusuan", path=str(Path(sys.executable).parent)) or "yusuan"
     log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen(
-        [yusuan, "serve", "--db", str(site_db), "--port", str(port), "--host", "127.0.0.1", "--pdfs", str(corpus)],
-        stdout=log, stderr=subprocess.STDOUT,
+    import os
+
+    process = subprocess.Popen(  # the database as every command takes it: a URL in $YUSUAN_DB
+        [yusuan, "serve", "--port", str(port), "--host", "127.0.0.1", "--pdfs", str(corpus)],
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "YUSUAN_DB": f"sqlite:///{site_db}"},
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -621,7 +624,9 @@ def browser(tmp_path: Path) -> Any:
         driver.quit()
 
 
-def test_browser_searches_follows_a_page_link_and_sees_charts(served: str, browser: Any, site_db: Path) -> None:
+def test_browser_from_a_question_to_a_cited_page(served: str, browser: Any, site_db: Path) -> None:
+    """Home page (counts, search box) → search 三公经费 → a hit's page link opens its PDF; a department's
+    page; 三公 "not published"; changes with their basis; charts. Each page screenshotted for the README."""
     import urllib.request
 
     from selenium.webdriver.common.by import By
@@ -630,23 +635,36 @@ def test_browser_searches_follows_a_page_link_and_sees_charts(served: str, brows
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     wait = WebDriverWait(browser, 60)
-    browser.get(f"{served}/yusuan/search")
+    browser.get(f"{served}/")
+    assert browser.find_element(By.ID, "count-documents").text.startswith("6")
+    assert browser.find_element(By.ID, "count-departments").text.startswith("4")
+    browser.save_screenshot(str(SCREENSHOTS / "home.png"))
     box = browser.find_element(By.NAME, "q")
-    box.send_keys("高等教育")
+    box.send_keys("三公经费")
     box.submit()
     links = wait.until(ec.presence_of_all_elements_located((By.CSS_SELECTOR, "a.pdf-page")))
+    assert "“三公”经费" in browser.page_source and "万元" in browser.find_element(By.CSS_SELECTOR, "span.wan").text
     browser.save_screenshot(str(SCREENSHOTS / "search.png"))
-    final_id = document_id(site_db, SWU_FINAL_SHA)
     hrefs = [a.get_attribute("href") for a in links]
-    assert f"{served}/-/pdf/{final_id}/0.pdf#page=12" in hrefs
-    href = hrefs[0]
-    assert href.rsplit("#page=", 1)[1].isdigit()
-    with urllib.request.urlopen(href.split("#")[0]) as response:
-        assert response.headers["content-type"] == "application/pdf"
-        assert response.read(5) == b"%PDF-"
+    assert f"{served}/-/pdf/{CHONGQING_OFFICE_SHA}.pdf#page=3" in hrefs  # 2026年“三公”经费预算394.49万元, p3
+    with urllib.request.urlopen(hrefs[0].split("#")[0]) as response:
+        assert response.headers["content-type"] == "application/pdf" and response.read(5) == b"%PDF-"
+    browser.find_element(By.CSS_SELECTOR, "a.department").click()
+    wait.until(ec.presence_of_element_located((By.ID, "department-years")))
+    assert browser.find_elements(By.CSS_SELECTOR, "#department-years a.pdf-page")
+    browser.get(f"{served}/department?name=西南大学")
+    wait.until(ec.presence_of_element_located((By.ID, "department-three-public")))
+    assert "not published in this disclosure" in browser.find_element(By.ID, "department-three-public").text
+    assert "457,676.75 万元" in browser.find_element(By.ID, "department-years").text
+    browser.save_screenshot(str(SCREENSHOTS / "department.png"))
+    browser.get(f"{served}/yusuan/top_changes?year=2026")
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "a.pdf-page")))
+    assert "本表上年数" in browser.page_source and "说明文字" in browser.page_source
     browser.get(f"{served}/yusuan/execution_rate?year=2023")
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "a.pdf-page")))
     browser.save_screenshot(str(SCREENSHOTS / "execution_rate.png"))
+    browser.get(f"{served}/yusuan/no-such-table")
+    assert "404" in browser.title or "Error" in browser.page_source
     browser.get(f"{served}/-/dashboards/department?department=西南大学")
     charts = wait.until(
         lambda d: d.find_elements(By.CSS_SELECTOR, "#card-history svg, #card-history canvas")
