@@ -23,12 +23,11 @@ Revises: 0009
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from types import ModuleType
 
 from alembic import op
 
+from db.migrate import revision_module
 from db.search import fold_sql
 
 revision = "0011"
@@ -221,11 +220,7 @@ LEFT JOIN narrative n ON n.document_id = c.document_id AND n.scope = c.scope AND
 
 def _query_site() -> ModuleType:
     """Revision 0004, whose search index and triggers this revision replaces (and restores on downgrade)."""
-    spec = importlib.util.spec_from_file_location("yusuan_revision_0004", Path(__file__).with_name("0004_query_site.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return revision_module("0004_query_site.py")
 
 
 def _drop_search_index(query_site: ModuleType) -> None:
