@@ -20,10 +20,12 @@ from sqlalchemy.orm import Session
 
 from db.models import CheckRow, DocumentRow, FactRow, IndicatorRow, ProjectRow, ThreePublicRow
 from db.reader import read_document
-from db.views import budget_vs_actual, line_items_view
+from db.views import budget_vs_actual, changes, line_items_view, spending
 from schemas.contract import to_contract
 
-WHATS = ("line_items", "indicators", "projects", "facts", "three_public", "checks", "budget_vs_actual")
+WHATS = (
+    "line_items", "indicators", "projects", "facts", "three_public", "checks", "budget_vs_actual", "spending", "changes",
+)  # fmt: skip
 DOCUMENT_COLUMNS = ("sha256", "source", "region", "department", "fiscal_year", "doc_kind")
 
 
@@ -50,6 +52,23 @@ def _where_document(query: Select[Any], columns: Any, filters: Filters) -> Selec
     if filters.sha256:
         query = query.where(columns.sha256 == filters.sha256)
     return query
+
+
+def _spending_query(filters: Filters) -> Select[Any]:
+    view = spending
+    query = _where_document(select(view), view.c, filters)
+    if filters.code:
+        query = query.where(view.c.functional_code.startswith(filters.code, autoescape=True))
+    return query.order_by(view.c.document_id, view.c.scope, view.c.table_index, view.c.row_index)
+
+
+def _changes_query(filters: Filters) -> Select[Any]:
+    """The view's rows; `sha256` picks the document whose changes they are."""
+    view = changes
+    query = _where_document(select(view), view.c, replace(filters, sha256=None))
+    if filters.sha256:
+        query = query.where(view.c.document_id.in_(select(DocumentRow.id).where(DocumentRow.sha256 == filters.sha256)))
+    return query.order_by(view.c.document_id, view.c.scope, view.c.item)
 
 
 def document_ids(session: Session, filters: Filters) -> list[int]:
@@ -85,7 +104,7 @@ _RECORD_TABLES: dict[str, Any] = {
     "three_public": ThreePublicRow,
     "checks": CheckRow,
 }
-CODE_FILTERED = ("line_items", "budget_vs_actual")
+CODE_FILTERED = ("line_items", "budget_vs_actual", "spending")
 
 
 def _records_query(what: str, filters: Filters) -> Select[Any]:
@@ -108,23 +127,30 @@ def _budget_vs_actual_query(filters: Filters) -> Select[Any]:
     return query.order_by(view.c.final_document_id, view.c.scope, view.c.item)
 
 
-def table_rows(session: Session, what: str, filters: Filters) -> tuple[list[str], Iterator[Sequence[Any]]]:
-    """Column names and rows of `what` (one of `WHATS`) across the database."""
+def table_query(what: str, filters: Filters) -> Select[Any]:
+    """The query for the rows of `what` (one of `WHATS`); its columns carry their types."""
     if what not in WHATS:
         raise ValueError(f"unknown export {what!r}; choose one of {', '.join(WHATS)}")
     if filters.code and what not in CODE_FILTERED:
-        raise ValueError(f"the code filter applies to {' and '.join(CODE_FILTERED)} only")
+        raise ValueError(f"the code filter applies to {', '.join(CODE_FILTERED)} only")
     if what == "line_items":
-        query = _line_items_query(filters)
-    elif what == "budget_vs_actual":
-        query = _budget_vs_actual_query(filters)
-    else:
-        query = _records_query(what, filters)
-    result = session.execute(query.execution_options(yield_per=1000))
+        return _line_items_query(filters)
+    if what == "budget_vs_actual":
+        return _budget_vs_actual_query(filters)
+    if what == "spending":
+        return _spending_query(filters)
+    if what == "changes":
+        return _changes_query(filters)
+    return _records_query(what, filters)
+
+
+def table_rows(session: Session, what: str, filters: Filters) -> tuple[list[str], Iterator[Sequence[Any]]]:
+    """Column names and rows of `what` (one of `WHATS`) across the database."""
+    result = session.execute(table_query(what, filters).execution_options(yield_per=1000))
     return list(result.keys()), iter(result)
 
 
-def _cell(value: Any) -> Any:
+def cell(value: Any) -> Any:
     """A cell for a flat file: exact decimal text, JSON for lists."""
     if isinstance(value, Decimal):
         return format(value, "f")
@@ -141,7 +167,7 @@ def write_csv(columns: list[str], rows: Iterator[Sequence[Any]], stream: IO[str]
     writer.writerow(columns)
     count = 0
     for row in rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([cell(v) for v in row])
         count += 1
     return count
 
@@ -155,7 +181,7 @@ def write_xlsx(columns: list[str], rows: Iterator[Sequence[Any]], path: Path, sh
     ws.append(columns)
     count = 0
     for row in rows:
-        ws.append([v if isinstance(v, Decimal) else _cell(v) for v in row])
+        ws.append([v if isinstance(v, Decimal) else cell(v) for v in row])
         count += 1
     book.save(path)
     return count

@@ -5,7 +5,9 @@ The loader calls this on open, so `yusuan ingest --db new.db` creates the file.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 from alembic import command
 from alembic.config import Config
@@ -33,3 +35,13 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     if revision == "head" and current == heads:
         return
     command.upgrade(config, revision)
+
+
+def revision_module(filename: str) -> ModuleType:
+    """An earlier migration file loaded as a module, for a revision that reuses its SQL."""
+    path = MIGRATIONS / "versions" / filename
+    spec = importlib.util.spec_from_file_location(f"yusuan_revision_{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

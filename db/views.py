@@ -1,4 +1,4 @@
-"""The views as selectables (`line_items_view`, `budget_vs_actual`), typed so amounts come back as Decimal.
+"""The views as selectables (`line_items_view`, `budget_vs_actual`, `spending`, `changes`), typed so amounts come back as Decimal.
 
 The view itself is created by the migrations; this only declares its columns
 for queries (it lives outside `Base.metadata`, so Alembic leaves it alone).
@@ -60,3 +60,35 @@ budget_vs_actual = Table(
     Column("final_page", Integer),
 )
 """Final accounts beside their budgets (migration 0004); `execution_rate` is a percent."""
+
+spending = Table(
+    "spending",
+    MetaData(),
+    Column("document_id", Integer),
+    *(Column(name, String) for name in ("sha256", "source", "region", "department")),
+    Column("fiscal_year", Integer),
+    *(Column(name, String) for name in ("reporting_level", "doc_kind", "scope", "table_kind")),
+    *(Column(name, Integer) for name in ("table_index", "row_index", "page")),
+    *(Column(name, String) for name in ("functional_code", "functional_name", "level")),
+    Column("is_leaf", Boolean),
+    Column("amount", Amount),
+    Column("amount_fen", Integer),
+    *(Column(name, Amount) for name in ("amount_wan", "basic_amount", "project_amount", "previous_amount", "budget_amount")),
+)
+"""One authoritative table's coded rows per document and scope (migration 0011): sums count each yuan once."""
+
+changes = Table(
+    "changes",
+    MetaData(),
+    Column("document_id", Integer),
+    *(Column(name, String) for name in ("region", "department")),
+    Column("fiscal_year", Integer),
+    *(Column(name, String) for name in ("doc_kind", "scope", "item", "name", "level")),
+    *(Column(name, Amount) for name in ("amount", "previous_amount", "change_amount", "change_percent")),
+    Column("change_from", String),
+    Column("page", Integer),
+    Column("previous_document_id", Integer),
+    Column("previous_page", Integer),
+    *(Column(name, String) for name in ("sentence", "basis")),
+)
+"""Year-on-year changes (migration 0011): `change_from` is previous_disclosure, printed_previous_year or narrative."""

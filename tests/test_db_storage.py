@@ -260,3 +260,45 @@ def test_every_record_field_has_a_column(record: type, row: type[Base]) -> None:
 )
 def test_parser_versions_compare_numerically(version: str, than: str, newer: bool) -> None:
     assert is_newer(version, than) is newer
+
+
+def test_revision_0011_adds_the_journalist_views_and_goes_back(db_url: str) -> None:
+    """Upgrading a database holding rows gives `spending`, `printed_figures`, `changes` (and on SQLite a
+    folded search index over the rows already there); downgrading to 0010 removes them and restores
+    0004's index."""
+    engine = create(db_url)
+    migrate(engine, "0010")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO documents (id, sha256, source, files, doc_kind, department, fiscal_year, page_count,"
+            " parser_version, loaded_at, listed_tables, pages_without_text, pages_with_unmapped_glyphs, ocr_pages)"
+            " VALUES (1, 'b', 'b.pdf', '[]', 'budget', '某局', 2026, 1, '1', CURRENT_TIMESTAMP, '[]', '[]', '[]', '[]')"
+        ))
+        for row_index, code, amount in ((0, None, "15958.96"), (1, "201", "15958.96"), (2, "20103", "15958.96")):
+            conn.execute(text(
+                "INSERT INTO line_items (document_id, ordinal, page, table_index, row_index, table_kind, row_label,"
+                " column_path, measure, functional_code, side, amount, amount_source, is_total)"
+                " VALUES (1, :r, 12, 0, :r, 'department_expenditure', 'x', '[]', 'total', :code, 0, :amount, :printed, :total)"
+            ), {"r": row_index, "code": code, "amount": amount, "printed": amount, "total": code is None})
+        conn.execute(text(
+            "INSERT INTO sections (document_id, ordinal, page, heading, level, text, page_breaks)"
+            " VALUES (1, 0, 3, '四、“三公”经费情况说明', 2, '2026年“三公”经费预算394.49万元。', '[]')"
+        ))
+    migrate(engine)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT functional_code, level, is_leaf, amount_fen FROM spending ORDER BY functional_code")).all()
+        assert [(c, lv, bool(leaf), int(fen)) for c, lv, leaf, fen in rows] == [("201", "类", False, 1595896), ("20103", "款", True, 1595896)]
+        assert conn.execute(text("SELECT count(*) FROM changes")).scalar_one() == 2
+        if sqlite:
+            found = conn.execute(text("SELECT title FROM search_index WHERE search_index MATCH '三公经费'")).scalars().all()
+            assert found == ["四三公经费情况说明"]
+    command.downgrade(alembic_config(engine), "0010")
+    with engine.connect() as conn:
+        views = set(inspect(conn).get_view_names())
+        assert not {"spending", "printed_figures", "changes"} & views and "budget_vs_actual" in views
+        if sqlite:
+            assert conn.execute(text("SELECT title FROM search_index WHERE search_index MATCH '“三公”经费'")).scalars().all() == [
+                "四、“三公”经费情况说明"
+            ]
+    engine.dispose()

@@ -145,3 +145,30 @@ def test_export_of_an_ingested_fixture_equals_its_parse(db_url: str) -> None:
     exported = json.loads(run(export, "--db", db_url, "--sha", expected["document"]["sha256"]))
     validate(exported)
     assert exported == expected
+
+
+def test_datapackage_is_a_valid_frictionless_package_with_exact_amounts(
+    db_url: str, make_document: MakeDocument, tmp_path: Path
+) -> None:
+    """`--format datapackage`: a table schema per resource, validated by frictionless, amounts read back exact."""
+    from decimal import Decimal
+
+    from frictionless import Package, validate
+
+    loaded(db_url, *two_documents(make_document))
+    out = tmp_path / "package"
+    result = CliRunner().invoke(export, ["--db", db_url, "--format", "datapackage", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    report = validate(str(out / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
+    package = Package(str(out / "datapackage.json"))
+    assert {r.name for r in package.resources} >= {"line-items", "spending", "changes", "three-public", "budget-vs-actual"}
+    items = package.get_resource("line-items")
+    assert items.schema.get_field("amount").type == "number"
+    amounts = [row["amount"] for row in items.read_rows()]
+    assert Decimal("123456789012.34") in amounts and Decimal("441566401.200000") in amounts
+    assert all(isinstance(a, Decimal) for a in amounts)
+    spending = package.get_resource("spending").read_rows()
+    assert {(r["functional_code"], r["level"], r["amount_fen"]) for r in spending} >= {("20106", "款", 12345678901234)}
+    again = CliRunner().invoke(export, ["--db", db_url, "--format", "datapackage", "-o", str(out)])
+    assert again.exit_code == 1 and "not empty" in again.output

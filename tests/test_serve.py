@@ -1,8 +1,10 @@
 """The query site (`yusuan serve`, pipeline/serve) and the views and exports behind it.
 
 Stored queries run through Datasette's own client on real corpus disclosures
-ingested once per session: the SWU 2023 budget and final accounts (a pair)
-and the Putuo Wanli 2023 and 2024 budgets (consecutive years).
+ingested once per session: the SWU 2023 budget and final accounts (a pair),
+the Putuo Wanli 2023 and 2024 budgets (consecutive years) and the Chongqing
+government office's and commerce commission's 2026 budgets (one year each).
+Every figure asserted was read off the rendered page named beside it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -24,6 +27,7 @@ from sqlalchemy import text
 from db import open_engine
 from db.frames import read_frame
 from db.loader import load, retire
+from db.search import fold
 from pipeline.commands.export import export
 from pipeline.serve.site import build_datasette, site_metadata
 from schemas.records import Document, LineItem, ThreePublic
@@ -33,17 +37,20 @@ SWU_FINAL = "swu-2023-department-final-accounts.pdf"
 SWU_BUDGET_SHA = "810a3477d6e084f344a9374c49c7fa9eb81501267ae7acf00c297ca39c36ad42"
 SWU_FINAL_SHA = "86287b24a9397e330ece5918aa4515793e33b2b7c66c2d0506e484ae8263fc8c"
 WANLI = ("putuo-wanli-2023-department-budget.pdf", "putuo-wanli-2024-department-budget.pdf")
-SITE_FILES = (SWU_BUDGET, SWU_FINAL, *WANLI)
+CHONGQING = ("chongqing-govoffice-2026-department-budget.pdf", "chongqing-commerce-2026-department-budget.pdf")
+SITE_FILES = (SWU_BUDGET, SWU_FINAL, *WANLI, *CHONGQING)
+CHONGQING_OFFICE_SHA = "3be48d9f27f232b0157092e831fae34632293490406c05befcddc288f3b1d1c7"
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 @pytest.fixture(scope="session")
 def site_db(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite database holding the four corpus disclosures, ingested with `yusuan ingest`'s library."""
+    """A SQLite database holding the six corpus disclosures, ingested with `yusuan ingest`'s library."""
     from pipeline.batch.ingest import ingest
 
     path = tmp_path_factory.mktemp("site") / "yusuan.db"
     report = ingest([corpus / name for name in SITE_FILES], f"sqlite:///{path}", jobs=2, progress=False)
-    assert report.ok and len(report.loaded) == 4, report
+    assert report.ok and len(report.loaded) == 6, report
     return path
 
 
@@ -64,7 +71,7 @@ def fetch(db: Path, *paths: str, pdf_dirs: tuple[Path, ...] = ()) -> list[Any]:
         out = []
         for path in paths:
             response = await ds.client.get(path)
-            assert response.status_code in (200, 404), (path, response.status_code, response.text[:500])
+            assert response.status_code in (200, 400, 404, 405), (path, response.status_code, response.text[:500])
             out.append(response.json() if ".json" in path and response.status_code == 200 else response)
         return out
 
@@ -194,7 +201,8 @@ def test_search_index_follows_every_load_replace_and_delete(tmp_path: Path, make
     load(engine, doc)
     with engine.connect() as conn:
         first = search_rows(conn)
-        assert first == sorted(tuple(r) for r in conn.execute(text("SELECT key, kind, title, page FROM search_source")))
+        source = conn.execute(text("SELECT key, kind, title, page FROM search_source"))
+        assert first == sorted((key, kind, fold(title), page) for key, kind, title, page in source)  # folded: 一、→ 一
         kinds = {row[1] for row in first}
         hits = conn.execute(text("SELECT title FROM search_index WHERE search_index MATCH '财政信息'")).scalars().all()
     assert kinds == {"section", "fact", "project", "indicator", "line_item"}
@@ -231,56 +239,263 @@ def test_metadata_describes_every_table_view_and_column(site_db: Path) -> None:
 
 def test_search_two_and_four_characters(site_db: Path) -> None:
     final_id = document_id(site_db, SWU_FINAL_SHA)
-    short = query(site_db, "search", q="教育")  # below the trigram's 3: LIKE on the base tables
-    assert {"section", "line_item", "indicator"} <= {r["kind"] for r in short}
-    assert {"department": "西南大学", "fiscal_year": 2023, "doc_kind": "final_accounts", "kind": "line_item",
-            "title": "教育支出", "page": 10, "document_id": final_id} in [
-        {k: v for k, v in r.items() if k != "excerpt"} for r in short
-    ]  # fmt: skip
+    short = query(site_db, "search", q="教育")  # below the trigram's 3: a scan of the folded index
+    assert {"说明", "表格行", "绩效指标"} <= {r["类别"] for r in short}
+    education = [r for r in short if (r["类别"], r["标题"], r["页码"], r["文件"]) == ("表格行", "教育支出", 10, final_id)]
+    assert education and education[0]["部门"] == "西南大学" and education[0]["文件类型"] == "决算"
     long = query(site_db, "search", q="高等教育")  # FTS5 trigram
-    pages = {(r["document_id"], r["page"]) for r in long if r["title"] == "高等教育" and r["kind"] == "line_item"}
-    assert {(final_id, 10), (final_id, 12), (final_id, 14)} <= pages
-    assert all("高等教育" in (r["title"] + r["excerpt"]) for r in long)
+    rows = {(r["文件"], r["页码"]): r for r in long if r["标题"] == "高等教育" and r["类别"] == "表格行"}
+    assert {(final_id, 10), (final_id, 12), (final_id, 14)} <= set(rows)
+    assert rows[(final_id, 14)]["金额"] == "1866633900.00"  # 财政拨款支出决算表 p14: 186,663.39 万元
+    assert all("高等教育" in (r["标题"] + r["摘录"]) for r in long)
     assert query(site_db, "search", q="不存在的词语") == []
+
+
+def test_search_ignores_quotes_and_punctuation_is_literal_and_gives_one_hit_per_sentence(site_db: Path) -> None:
+    plain, quoted = query(site_db, "search", q="三公经费"), query(site_db, "search", q="“三公”经费")
+    assert plain == quoted and len(plain) >= 6
+    assert query(site_db, "search", q="%22三公%22 经费") == plain
+    office = [r for r in plain if r["部门"] == "重庆市人民政府办公厅" and r["摘录"].startswith("2026年“三公”经费预算394.49万元")]
+    assert len(office) == 1 and office[0]["金额"] == "3944900.00" and office[0]["页码"] == 3  # p3: 394.49万元
+    keys = [(r["文件"], r["页码"], r["摘录"]) for r in plain]
+    assert len(keys) == len(set(keys))  # one hit per sentence
+    percent = query(site_db, "search", q="%25")
+    assert percent and all("%" in r["标题"] + r["摘录"] for r in percent)
+    assert query(site_db, "search", q="_") == []
+
+
+def test_changes_with_one_year_loaded_say_where_the_previous_year_comes_from(site_db: Path) -> None:
+    """Chongqing's 2026 budgets alone: 一般公共预算支出情况表 p15 prints 2025年预算数 (201: 12,679.50 → 15,146.48
+    万元; 合计 15,635.80 → 18,417.70), the 三公 table p20 2025 | 2026 (396.97 | 394.49), and the commerce
+    commission's narrative p4 states 三公 890.97万元, 比2025年减少1.22万元."""
+    rows = {(r["部门"], r["口径"], r["项目"]): r for r in query(site_db, "top_changes", year="2026")}
+    office = "重庆市人民政府办公厅"
+    general = rows[(office, "一般公共预算", "201 一般公共服务支出")]
+    assert (general["上年"], general["本年"], general["增减"]) == ("126795000.00", "151464800.00", "24669800.00")
+    assert general["比较依据"] == "本表上年数 printed previous-year column" and general["上年页码"] == 15
+    assert rows[(office, "一般公共预算", "合计")]["增减"] == "27819000.00"
+    assert rows[(office, "“三公”经费", "“三公”经费合计")]["增减"] == "-24800.00"
+    commerce = rows[("重庆市商务委员会", "“三公”经费", "“三公”经费合计")]
+    assert (commerce["本年"], commerce["增减"], commerce["比较依据"]) == ("8909700.00", "-12200.00", "说明文字 narrative")
+    assert commerce["上年页码"] == 4 and "1.22万元" in commerce["原句"]
+
+
+def _readme_sql() -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("### Adding up: the view `spending`") : text.index("### The view `changes`")]
+    return [block.split("```", 1)[0] for block in section.split("```sql\n")[1:]]
+
+
+def test_readme_examples_give_the_printed_figures(site_db: Path) -> None:
+    """Each SQL example of the README's `spending` section, run as printed, against hand-read figures:
+    部门支出总体情况表 p12 of each Chongqing budget (201: 15,958.96 万元 and 23,103.76 万元; 合计 19,230.18
+    and 174,900.64 万元); 三公 p20 (396.97 → 394.49) and the commerce narrative p4 (减少1.22万元)."""
+    import sqlite3
+
+    examples = _readme_sql()
+    assert len(examples) == 3
+    conn = sqlite3.connect(f"file:{site_db}?mode=ro", uri=True)
+    try:
+        results = [conn.execute(sql).fetchall() for sql in examples]
+    finally:
+        conn.close()
+    assert results[0] == [
+        ("重庆市人民政府办公厅", "159589600.00", "15958.960000", 12), ("重庆市商务委员会", "231037600.00", "23103.760000", 12),
+    ]  # fmt: skip
+    assert results[1] == [
+        ("重庆市人民政府办公厅", "192301900.00", "192301800.00"), ("重庆市商务委员会", "1749006300.00", "1749006400.00"),
+    ]  # fmt: skip
+    assert results[2] == [
+        ("重庆市人民政府办公厅", "3944900.00", "3969700.00", "-24800.00", "printed_previous_year", 20, 20),
+        ("重庆市商务委员会", "8909700.00", "8921900.00", "-12200.00", "narrative", 23, 4),
+    ]
+
+
+def test_spending_counts_each_yuan_once_on_both_dialects(db_url: str, make_document: Callable[..., Document]) -> None:
+    """The fixture's table prints 合计, 201, 20106 and 2010601: one level or the leaves, never all of them."""
+    engine = open_engine(db_url)
+    load(engine, make_document())
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT functional_code, level, is_leaf, amount, amount_fen, amount_wan FROM spending ORDER BY functional_code"
+        )).all()  # fmt: skip
+        total = conn.execute(text("SELECT level, amount FROM printed_figures WHERE level = '合计'")).one()
+        leaves = conn.execute(text("SELECT sum(amount_fen) FROM spending WHERE is_leaf")).scalar_one()
+    engine.dispose()
+    assert [(r[0], r[1], bool(r[2])) for r in rows] == [("201", "类", False), ("20106", "款", False), ("2010601", "项", True)]
+    assert Decimal(rows[1].amount) == Decimal("123456789012.34") and int(rows[1].amount_fen) == 12345678901234
+    assert Decimal(rows[1].amount_wan) == Decimal("12345678.901234")
+    assert (total.level, Decimal(total.amount)) == ("合计", Decimal("441566401.200000"))
+    assert int(leaves) == -550
+
+
+def test_a_pdf_is_served_by_the_hash_of_the_file_ingested(tmp_path: Path, corpus: Path) -> None:
+    """Two ingested files named 预算公开.pdf each open as themselves; a symlink out of --pdfs, a file
+    that is no document's and a file changed since ingest are never served."""
+    import hashlib
+    import shutil
+
+    from pipeline.batch.ingest import ingest
+
+    first, second = tmp_path / "a" / "预算公开.pdf", tmp_path / "b" / "预算公开.pdf"
+    for target, name in ((first, WANLI[0]), (second, WANLI[1])):
+        target.parent.mkdir()
+        shutil.copy(corpus / name, target)
+    db = tmp_path / "y.db"
+    assert ingest([first, second], f"sqlite:///{db}", jobs=1, progress=False).ok
+    shas = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (first, second)]
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "预算公开.pdf").symlink_to(Path("/etc/passwd"))
+    linked = tmp_path / "pdfs"
+    linked.mkdir()
+    (linked / "预算公开.pdf").symlink_to(outside / "预算公开.pdf")
+    passwd = hashlib.sha256(Path("/etc/passwd").read_bytes()).hexdigest()
+    one, two, refused, history = fetch(
+        db, f"/-/pdf/{shas[0]}.pdf", f"/-/pdf/{shas[1]}.pdf", f"/-/pdf/{passwd}.pdf",
+        "/yusuan/department_history?department=万里街道", pdf_dirs=(linked,),
+    )  # fmt: skip
+    assert hashlib.sha256(one.content).hexdigest() == shas[0] and hashlib.sha256(two.content).hexdigest() == shas[1]
+    assert refused.status_code == 404
+    assert f"/-/pdf/{shas[0]}.pdf#page=" in history.text and f"/-/pdf/{shas[1]}.pdf#page=" in history.text
+    first.write_bytes(first.read_bytes() + b"%changed")
+    (changed,) = fetch(db, f"/-/pdf/{shas[0]}.pdf")
+    assert changed.status_code == 404
+
+
+def test_site_is_immutable_shows_no_server_path_and_answers_bad_requests_in_one_line(
+    site_db: Path, corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = ("/nope", "/yusuan/nope", "/yusuan/line_items?_sort=nope", "/yusuan/line_items.json?_sort_desc=zzz")
+    databases, metadata, runs, pragma, *errors = fetch(
+        site_db, "/-/databases.json", "/-/metadata.json", "/yusuan/ingest_runs.json?_shape=array",
+        "/yusuan.json?sql=select+*+from+pragma_database_list", *bad, pdf_dirs=(corpus,),
+    )  # fmt: skip
+    log = capsys.readouterr().err.splitlines()
+    for shown in (databases, metadata, runs):
+        text_shown = json.dumps(shown, ensure_ascii=False)
+        assert str(site_db.parent) not in text_shown and str(corpus) not in text_shown
+    assert [(d["name"], d["is_mutable"]) for d in databases] == [("yusuan", False)] and "path" not in databases[0]
+    assert runs and all(r["path"] is None for r in runs)
+    assert pragma.status_code == 400 and str(site_db) not in pragma.text
+    assert [r.status_code for r in errors] == [404, 404, 400, 400]
+    served = [line for line in log if line.startswith("yusuan serve: ")]
+    assert "yusuan serve: 400 GET /yusuan/line_items?_sort=nope: Cannot sort table by nope" in served
+    assert sum(line.startswith("yusuan serve: 404 GET /nope") for line in served) == 1
+
+    async def post() -> tuple[int, str]:
+        ds = build_datasette(site_db)
+        await ds.invoke_startup()
+        response = await ds.client.post("/yusuan/search", data={"q": "x"})
+        write = await ds.client.get("/yusuan.json?sql=insert+into+codes+values(1,2,3)")
+        return response.status_code, write.json()["error"]
+
+    status, refused = asyncio.run(post())
+    log = capsys.readouterr().err.splitlines()
+    assert status == 405 and "SELECT" in refused
+    assert [line for line in log if line.startswith("yusuan serve: 405")] == [
+        "yusuan serve: 405 POST /yusuan/search: POST is not answered here: the site is read-only"
+    ]
+    assert not [line for line in log if "Traceback" in line]
+
+
+def test_site_csv_is_excel_ready_and_holds_every_row(site_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.serve import site
+
+    monkeypatch.setitem(site.SETTINGS, "max_returned_rows", 10)  # a page's cap, far below the rows asked for
+
+    async def run() -> tuple[bytes, bytes, int]:
+        ds = build_datasette(site_db)
+        await ds.invoke_startup()
+        table = await ds.client.get("/yusuan/line_items.csv?_size=5")
+        search = await ds.client.get("/yusuan/search.csv?q=%25")
+        page = await ds.client.get("/yusuan/search.json?q=%25&_shape=array")
+        return table.content, search.content, len(page.json())
+
+    table, search, page_rows = asyncio.run(run())
+    engine = open_engine(f"sqlite:///{site_db}")
+    with engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM line_items")).scalar_one()
+    engine.dispose()
+    assert table.startswith(b"\xef\xbb\xbf") and search.startswith(b"\xef\xbb\xbf")
+    assert len(list(csv.reader(io.StringIO(table.decode("utf-8-sig"))))) == count + 1 > 1001
+    rows = list(csv.DictReader(io.StringIO(search.decode("utf-8-sig"))))
+    assert page_rows == 10 and len(rows) > 10 and all("%" in r["标题"] + r["摘录"] for r in rows)
+
+
+def test_serve_takes_the_shared_db_url_and_a_busy_port_is_one_line(site_db: Path) -> None:
+    import socket
+
+    from pipeline.commands.serve import serve
+
+    refused = CliRunner().invoke(serve, ["--db", "postgresql+psycopg://me:secret@db/yusuan"])
+    assert refused.exit_code == 2 and "serve reads a SQLite file" in refused.output and "secret" not in refused.output
+    missing = CliRunner().invoke(serve, [], env={"YUSUAN_DB": "sqlite:////nonexistent/y.db"})
+    assert missing.exit_code == 1 and missing.output.strip() == "Error: /nonexistent/y.db: no such database file"
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(serve, ["--db", f"sqlite:///{site_db}", "--port", str(port)])
+    assert result.exit_code == 1 and "serving" not in result.output
+    assert result.output.strip().splitlines() == [f"Error: cannot listen on 127.0.0.1:{port}: Address already in use"]
+
+
+def test_home_and_department_pages_read_like_a_newspaper(site_db: Path, corpus: Path) -> None:
+    home, swu, amounts, three = fetch(
+        site_db, "/", "/department?name=西南大学", "/yusuan/spending?functional_code=201&scope=expenditure",
+        "/yusuan/three_public?year=2023", pdf_dirs=(corpus,),
+    )  # fmt: skip
+    assert "<strong>6</strong> 份文件" in home.text and "<strong>4</strong> 个部门" in home.text
+    assert "<strong>3</strong> 个年度" in home.text and 'name="q"' in home.text
+    assert "/department?name=%E8%A5%BF%E5%8D%97%E5%A4%A7%E5%AD%A6" in home.text
+    # 西南大学 2023: 支出决算表 合计 457,676.75 万元 (p13); its disclosures print no 三公
+    assert "457,676.75 万元" in swu.text and "4,576,767,500.00 元" in swu.text
+    assert f'href="/-/pdf/{SWU_FINAL_SHA}.pdf#page=13"' in swu.text
+    assert swu.text.count("本文件未公开 / not published in this disclosure") >= 2
+    checks = swu.text[swu.text.index("未通过的核对 Failed checks") :]
+    assert "hierarchy_sum" in checks and f'href="/-/pdf/{SWU_BUDGET_SHA}.pdf#page=8"' in checks  # the PDF's own, p8
+    assert "15,958.96 万元" in amounts.text  # 重庆市人民政府办公厅 201, p12
+    assert "本文件未公开 / not published in this disclosure" in three.text and "西南大学" in three.text
 
 
 def test_department_history_top_changes_three_public(site_db: Path) -> None:
     history = query(site_db, "department_history", department="万里街道")
-    by_year = {(r["fiscal_year"], r["item"]): r["amount"] for r in history}
+    by_year = {(r["年度"], r["项目"]): r["金额"] for r in history}
     assert by_year[(2024, "208 社会保障和就业支出")] == "19604064"
     assert by_year[(2023, "208 社会保障和就业支出")] == "27073236"
     assert by_year[(2024, "“三公”经费")] == "479100.00"
-    changes = query(site_db, "top_changes", year="2024")
-    assert (changes[0]["functional_code"], changes[0]["change"], changes[0]["change_percent"]) == ("208", "-7469172.00", -27.59)
-    assert (changes[0]["previous_page"], changes[0]["page"]) == (16, 17)
+    changes = {(r["部门"], r["口径"], r["项目"]): r for r in query(site_db, "top_changes", year="2024")}
+    social = changes[("上海市普陀区人民政府万里街道办事处", "支出（全部资金）", "208 社会保障和就业支出")]
+    assert (social["增减"], social["增减%"], social["比较依据"]) == ("-7469172.00", -27.59, "上年公开文件 previous disclosure")
+    assert (social["上年页码"], social["页码"]) == (16, 17)
     three = query(site_db, "three_public", year="2024")
-    assert [(r["doc_kind"], r["total"], r["reception"], r["vehicles"], r["page"]) for r in three] == [
-        ("budget", "479100.00", "13500.00", "465600.00", 31)
-    ]
+    assert [(r["项目"], r["金额"], r["上年"], r["页码"]) for r in three][:3] == [
+        ("“三公”经费合计", "479100.00", "229100.00", 31), ("因公出国（境）费", "0.00", "0.00", 31),
+        ("公务接待费", "13500.00", "13500.00", 31),
+    ]  # fmt: skip
 
 
 def test_execution_rate_lowest_first_and_failed_checks(site_db: Path) -> None:
     rates = query(site_db, "execution_rate", year="2023")
-    assert [r["execution_rate"] for r in rates] == sorted(r["execution_rate"] for r in rates)
-    education = next(r for r in rates if (r["scope"], r["item"]) == ("expenditure", "205"))
-    assert education["execution_rate"] == 97.92 and education["final_page"] == 12
+    assert [r["执行率%"] for r in rates] == sorted(r["执行率%"] for r in rates)
+    education = next(r for r in rates if (r["口径"], r["科目"]) == ("支出（全部资金）", "205"))
+    assert education["执行率%"] == 97.92 and education["决算页码"] == 12
     assert query(site_db, "execution_rate", year="2022") == []
     failed = query(site_db, "failed_checks")
-    assert any(r["rule"] == "narrative_vs_table" and r["page"] == 29 and r["fiscal_year"] == 2023 for r in failed)
+    assert any(r["规则"] == "narrative_vs_table" and r["页码"] == 29 and r["年度"] == 2023 for r in failed)
 
 
 def test_pages_link_to_the_served_pdf(site_db: Path, corpus: Path) -> None:
-    final_id = document_id(site_db, SWU_FINAL_SHA)
     page, pdf, missing, table = fetch(
-        site_db, "/yusuan/search?q=高等教育", f"/-/pdf/{final_id}/0.pdf", "/-/pdf/999/0.pdf",
+        site_db, "/yusuan/search?q=高等教育", f"/-/pdf/{SWU_FINAL_SHA}.pdf", f"/-/pdf/{'0' * 64}.pdf",
         "/yusuan/budget_vs_actual?item=205", pdf_dirs=(corpus,),
     )  # fmt: skip
-    assert f'href="/-/pdf/{final_id}/0.pdf#page=12"' in page.text
+    assert f'href="/-/pdf/{SWU_FINAL_SHA}.pdf#page=12"' in page.text
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert missing.status_code == 404
-    budget_id = document_id(site_db, SWU_BUDGET_SHA)
-    assert f'href="/-/pdf/{budget_id}/0.pdf#page=9"' in table.text
-    assert f'href="/-/pdf/{final_id}/0.pdf#page=12"' in table.text
+    assert f'href="/-/pdf/{SWU_BUDGET_SHA}.pdf#page=9"' in table.text
+    assert f'href="/-/pdf/{SWU_FINAL_SHA}.pdf#page=12"' in table.text
 
 
 # --- exports ---------------------------------------------------------------------------------------
@@ -333,9 +548,9 @@ def test_export_sqlite_copies_a_database_that_serve_opens(db_url: str, tmp_path:
     result = CliRunner().invoke(export, ["--db", db_url, "--format", "sqlite", "-o", str(target)])
     assert result.exit_code == 0, result.output
     rates = query(target, "execution_rate", year="2026")
-    assert {(r["item"], r["execution_rate"]) for r in rates} >= {("20106", 90.0), ("total", 90.0)}
+    assert {(r["科目"], r["执行率%"]) for r in rates} >= {("20106", 90.0), ("total", 90.0)}
     hits = query(target, "search", q="信息化")
-    assert {(r["kind"], r["title"], r["page"]) for r in hits} == {("project", "财政信息化建设", 10), ("indicator", "系统上线数", 11)}
+    assert {(r["类别"], r["标题"], r["页码"]) for r in hits} == {("项目", "财政信息化建设", 10), ("绩效指标", "系统上线数", 11)}
     again = CliRunner().invoke(export, ["--db", db_url, "--format", "sqlite", "-o", str(target)])
     assert again.exit_code != 0 and "exists" in again.output
 
@@ -360,9 +575,11 @@ def served(site_db: Path, corpus: Path, tmp_path: Path) -> Any:
         port = s.getsockname()[1]
     yusuan = shutil.which("yusuan", path=str(Path(sys.executable).parent)) or "yusuan"
     log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen(
-        [yusuan, "serve", "--db", str(site_db), "--port", str(port), "--host", "127.0.0.1", "--pdfs", str(corpus)],
-        stdout=log, stderr=subprocess.STDOUT,
+    import os
+
+    process = subprocess.Popen(  # the database as every command takes it: a URL in $YUSUAN_DB
+        [yusuan, "serve", "--port", str(port), "--host", "127.0.0.1", "--pdfs", str(corpus)],
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "YUSUAN_DB": f"sqlite:///{site_db}"},
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -407,7 +624,9 @@ def browser(tmp_path: Path) -> Any:
         driver.quit()
 
 
-def test_browser_searches_follows_a_page_link_and_sees_charts(served: str, browser: Any, site_db: Path) -> None:
+def test_browser_from_a_question_to_a_cited_page(served: str, browser: Any, site_db: Path) -> None:
+    """Home page (counts, search box) → search 三公经费 → a hit's page link opens its PDF; a department's
+    page; 三公 "not published"; changes with their basis; charts. Each page screenshotted for the README."""
     import urllib.request
 
     from selenium.webdriver.common.by import By
@@ -416,23 +635,36 @@ def test_browser_searches_follows_a_page_link_and_sees_charts(served: str, brows
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     wait = WebDriverWait(browser, 60)
-    browser.get(f"{served}/yusuan/search")
+    browser.get(f"{served}/")
+    assert browser.find_element(By.ID, "count-documents").text.startswith("6")
+    assert browser.find_element(By.ID, "count-departments").text.startswith("4")
+    browser.save_screenshot(str(SCREENSHOTS / "home.png"))
     box = browser.find_element(By.NAME, "q")
-    box.send_keys("高等教育")
+    box.send_keys("三公经费")
     box.submit()
     links = wait.until(ec.presence_of_all_elements_located((By.CSS_SELECTOR, "a.pdf-page")))
+    assert "“三公”经费" in browser.page_source and "万元" in browser.find_element(By.CSS_SELECTOR, "span.wan").text
     browser.save_screenshot(str(SCREENSHOTS / "search.png"))
-    final_id = document_id(site_db, SWU_FINAL_SHA)
     hrefs = [a.get_attribute("href") for a in links]
-    assert f"{served}/-/pdf/{final_id}/0.pdf#page=12" in hrefs
-    href = hrefs[0]
-    assert href.rsplit("#page=", 1)[1].isdigit()
-    with urllib.request.urlopen(href.split("#")[0]) as response:
-        assert response.headers["content-type"] == "application/pdf"
-        assert response.read(5) == b"%PDF-"
+    assert f"{served}/-/pdf/{CHONGQING_OFFICE_SHA}.pdf#page=3" in hrefs  # 2026年“三公”经费预算394.49万元, p3
+    with urllib.request.urlopen(hrefs[0].split("#")[0]) as response:
+        assert response.headers["content-type"] == "application/pdf" and response.read(5) == b"%PDF-"
+    browser.find_element(By.CSS_SELECTOR, "a.department").click()
+    wait.until(ec.presence_of_element_located((By.ID, "department-years")))
+    assert browser.find_elements(By.CSS_SELECTOR, "#department-years a.pdf-page")
+    browser.get(f"{served}/department?name=西南大学")
+    wait.until(ec.presence_of_element_located((By.ID, "department-three-public")))
+    assert "not published in this disclosure" in browser.find_element(By.ID, "department-three-public").text
+    assert "457,676.75 万元" in browser.find_element(By.ID, "department-years").text
+    browser.save_screenshot(str(SCREENSHOTS / "department.png"))
+    browser.get(f"{served}/yusuan/top_changes?year=2026")
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "a.pdf-page")))
+    assert "本表上年数" in browser.page_source and "说明文字" in browser.page_source
     browser.get(f"{served}/yusuan/execution_rate?year=2023")
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "a.pdf-page")))
     browser.save_screenshot(str(SCREENSHOTS / "execution_rate.png"))
+    browser.get(f"{served}/yusuan/no-such-table")
+    assert "404" in browser.title or "Error" in browser.page_source
     browser.get(f"{served}/-/dashboards/department?department=西南大学")
     charts = wait.until(
         lambda d: d.find_elements(By.CSS_SELECTOR, "#card-history svg, #card-history canvas")

@@ -1,4 +1,4 @@
-"""`yusuan export`: documents as contract JSON, rows as CSV / XLSX / Parquet, or a SQLite copy."""
+"""`yusuan export`: documents as contract JSON, rows as CSV / XLSX / Parquet, a Data Package, or a SQLite copy."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import click
 from sqlalchemy.orm import Session
 
 from db.copy import copy_to_sqlite
+from db.datapackage import write_datapackage
 from db.engine import open_engine
 from db.export import (
     CODE_FILTERED,
@@ -28,7 +29,7 @@ from pipeline.commands.options import db_option
 @click.command()
 @db_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "parquet", "sqlite"]), default="json",
+    "--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "parquet", "sqlite", "datapackage"]), default="json",
     show_default=True,
 )
 @click.option("--excel", is_flag=True, help="CSV for Excel: UTF-8 with a byte-order mark.")
@@ -39,22 +40,24 @@ from pipeline.commands.options import db_option
 @click.option("--year", type=int, help="Fiscal year.")
 @click.option("--region", help="Part of the region name.")
 @click.option("--department", help="Part of the department name.")
-@click.option("--code", help="Functional or economic code prefix (line items and budget_vs_actual).")
+@click.option("--code", help="Functional or economic code prefix (line items, budget_vs_actual, spending).")
 @click.option("--sha", help="One document by sha256 (json: a single object instead of an array).")
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write [default: stdout]."
+    "-o", "--output", type=click.Path(path_type=Path),
+    help="File to write [default: stdout]; a folder for datapackage.",
 )
 def export(
     db_url: str, fmt: str, excel: bool, what: str, year: int | None, region: str | None, department: str | None,
     code: str | None, sha: str | None, output: Path | None,
 ) -> None:  # fmt: skip
     """Write what the database holds: JSON per the export contract, CSV, XLSX or Parquet rows,
+    (`--format datapackage -o DIR`) every kind of row as a Frictionless Data Package,
     or (`--format sqlite`) the whole database as a new SQLite file for `yusuan serve`."""
     filters = Filters(year=year, region=region, department=department, code=code, sha256=sha)
-    if fmt in ("xlsx", "parquet", "sqlite") and output is None:
+    if fmt in ("xlsx", "parquet", "sqlite", "datapackage") and output is None:
         raise click.UsageError(f"--format {fmt} needs -o FILE")
-    if code and (fmt == "json" or what not in CODE_FILTERED):
-        raise click.UsageError("--code filters line items and budget_vs_actual only (not json)")
+    if code and (fmt in ("json", "datapackage") or what not in CODE_FILTERED):
+        raise click.UsageError(f"--code filters {', '.join(CODE_FILTERED)} only (not json or datapackage)")
     if excel and fmt != "csv":
         raise click.UsageError("--excel applies to --format csv")
     if fmt == "sqlite" and output is not None:
@@ -70,6 +73,13 @@ def export(
     engine = open_engine(db_url)
     try:
         with Session(engine) as session:
+            if fmt == "datapackage" and output is not None:
+                try:
+                    counts = write_datapackage(session, output, filters)
+                except FileExistsError as exc:
+                    raise click.ClickException(str(exc)) from exc
+                click.echo(f"wrote {len(counts)} resources, {sum(counts.values())} rows into {output}", err=True)
+                return
             if fmt == "json":
                 with _text_output(output) as stream:
                     found = write_json(contract_objects(session, filters), stream, single=sha is not None)

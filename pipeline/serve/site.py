@@ -3,11 +3,17 @@
 Everything the site says about the data is in `metadata.yaml` beside this
 module: titles, the column vocabulary, facets, stored queries and the charts
 (datasette-dashboards). This module only expands that file for the tables the
-database has and wires in the plugins under `plugins/`.
+database has and wires in the plugins under `plugins/` and the templates
+under `templates/` (the home page, the department page).
+
+The database is opened immutable (`?immutable=1`, read-only at the file
+level), so nothing the site runs can change it, and SQLite never looks for a
+writer: serve a finished database, not one being ingested into.
 """
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 from collections.abc import Sequence
 from importlib import resources
@@ -18,7 +24,14 @@ import yaml
 
 DATABASE = "yusuan"
 PLUGINS_DIR = Path(__file__).with_name("plugins")
-SETTINGS = {"sql_time_limit_ms": 10_000, "default_page_size": 100, "facet_time_limit_ms": 1_000}
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+SETTINGS = {
+    "sql_time_limit_ms": 10_000,
+    "default_page_size": 100,
+    "facet_time_limit_ms": 1_000,
+    "max_returned_rows": 1_000,  # a page's rows; CSV streams every row (plugins/yusuan_site.py)
+    "allow_csv_stream": True,
+}
 
 
 class MissingDescription(ValueError):
@@ -47,7 +60,7 @@ def database_columns(db_path: Path) -> dict[str, list[str]]:
         conn.close()
 
 
-def site_metadata(db_path: Path, pdf_dirs: Sequence[Path] = ()) -> dict[str, Any]:
+def site_metadata(db_path: Path) -> dict[str, Any]:
     """Datasette metadata for `db_path`: the shipped file, its column vocabulary applied to each table."""
     shipped = _shipped_metadata()
     vocabulary: dict[str, str] = shipped.pop("columns")
@@ -63,32 +76,47 @@ def site_metadata(db_path: Path, pdf_dirs: Sequence[Path] = ()) -> dict[str, Any
         entry["columns"] = {c: entry.get("columns", {}).get(c, vocabulary.get(c)) for c in columns}
         tables[table] = entry
     return {
-        **{k: v for k, v in shipped.items() if k not in ("queries", "dashboards")},
+        **{k: v for k, v in shipped.items() if k not in ("queries", "dashboards", "yusuan-site")},
         "databases": {DATABASE: {"tables": tables, "queries": shipped["queries"]}},
-        "plugins": {
-            "datasette-dashboards": shipped["dashboards"],
-            "yusuan-site": {"pdf_dirs": [str(p) for p in pdf_dirs]},
-        },
+        "plugins": {"datasette-dashboards": shipped["dashboards"], "yusuan-site": shipped["yusuan-site"]},
     }
 
 
 def build_datasette(db_path: Path, pdf_dirs: Sequence[Path] = ()) -> Any:
-    """A read-only Datasette serving `db_path` as `yusuan`, with its PDFs, queries and charts."""
+    """An immutable Datasette serving `db_path` as `yusuan`, with its PDFs, queries and charts."""
     from datasette.app import Datasette
     from datasette.database import Database
 
+    from pipeline.serve.pdfs import build_index, register
+
     db_path = Path(db_path).resolve()
     ds = Datasette(
-        metadata=site_metadata(db_path, pdf_dirs), plugins_dir=str(PLUGINS_DIR), settings=SETTINGS
-    )
-    ds.add_database(Database(ds, path=str(db_path), is_mutable=True), name=DATABASE)  # opened mode=ro
+        metadata=site_metadata(db_path), plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR),
+        settings=SETTINGS,
+    )  # fmt: skip
+    ds.add_database(Database(ds, path=str(db_path), is_mutable=False), name=DATABASE)
     if "_memory" in ds.databases:
         ds.remove_database("_memory")
+    register(ds, build_index(db_path, pdf_dirs))
     return ds
 
 
-def serve(db_path: Path, host: str, port: int, pdf_dirs: Sequence[Path] = ()) -> None:
-    """Run the site until interrupted."""
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port, or OSError (the port is busy, the address not ours)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def serve(ds: Any, sock: socket.socket) -> None:
+    """Run the site on a bound socket until interrupted."""
     import uvicorn
 
-    uvicorn.run(build_datasette(db_path, pdf_dirs).app(), host=host, port=port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(ds.app(), log_level="warning", access_log=False))
+    server.run(sockets=[sock])

@@ -15,12 +15,12 @@ functional codes and totals already are.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from types import ModuleType
 
 import sqlalchemy as sa
 from alembic import op
+
+from db.migrate import revision_module
 
 revision = "0009"
 down_revision = "0008"
@@ -36,11 +36,7 @@ _NEW_UNIQUE = "uq_three_public_document_measure"
 
 def _query_site() -> ModuleType:
     """Revision 0004, which defines the view this revision redefines."""
-    spec = importlib.util.spec_from_file_location("yusuan_revision_0004", Path(__file__).with_name("0004_query_site.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return revision_module("0004_query_site.py")
 
 
 def _create_view(three_public_measure: str) -> None:
