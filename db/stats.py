@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Base, CheckRow, CrawlFileRow, CrawlRunRow, CrawlUrlRow, DocumentRow, IngestRunRow
+from db.models import Base, CheckRow, CrawlFileRow, CrawlRunRow, CrawlUrlRow, DocumentRow, IngestRunRow, UnaccountedRow
 
 
 def _grouped(session: Session, *columns: Any, label: str = "documents") -> list[dict[str, Any]]:
@@ -24,6 +24,34 @@ def _checks_by_rule(session: Session, status: str) -> list[dict[str, Any]]:
         .order_by(func.count().desc(), CheckRow.rule)
     )
     return [dict(r._mapping) for r in session.execute(query)]
+
+
+WORST_SHOWN = 10
+
+
+def accounting(session: Session) -> dict[str, Any]:
+    """Printed amounts and how many have a meaning; the unaccounted by reason, and the documents
+    with the most, so a batch shows where the parse is weakest."""
+    printed = session.scalar(select(func.coalesce(func.sum(DocumentRow.amounts_printed), 0))) or 0
+    unaccounted = session.scalar(select(func.count()).select_from(UnaccountedRow)) or 0
+    per_document = (
+        select(DocumentRow.source, DocumentRow.amounts_printed.label("printed"), func.count(UnaccountedRow.id).label("unaccounted"))
+        .join(UnaccountedRow, UnaccountedRow.document_id == DocumentRow.id)
+        .group_by(DocumentRow.id, DocumentRow.source, DocumentRow.amounts_printed)
+        .order_by(func.count(UnaccountedRow.id).desc(), DocumentRow.source)
+        .limit(WORST_SHOWN)
+    )
+    clean = session.scalar(
+        select(func.count()).select_from(DocumentRow)
+        .where(~DocumentRow.id.in_(select(UnaccountedRow.document_id)))
+    ) or 0
+    return {
+        "printed": int(printed),
+        "accounted": int(printed) - unaccounted,
+        "documents_fully_accounted": clean,
+        "unaccounted_by_reason": _grouped(session, UnaccountedRow.reason, label="amounts"),
+        "most_unaccounted": [dict(r._mapping) for r in session.execute(per_document)],
+    }
 
 
 def summarize(session: Session) -> dict[str, Any]:
@@ -51,6 +79,7 @@ def summarize(session: Session) -> dict[str, Any]:
         "rows": rows,
         "failed_checks": _checks_by_rule(session, "fail"),
         "warned_checks": _checks_by_rule(session, "warn"),
+        "amounts": accounting(session),
         "failed_ingests": [
             {**r._mapping, "finished_at": r.finished_at.isoformat(timespec="seconds")} for r in failing
         ],

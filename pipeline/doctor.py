@@ -5,18 +5,22 @@ source is a bug signal. `diagnose` groups a document's failed checks by
 their likely cause, so a user with a new publisher's PDF sees at once where
 the parse is weak (tables of no known kind, codes missing from the codebook,
 sums that do not add up, tables disagreeing, the text against the tables,
-parts never read, pages without text), and gives one verdict.
+parts never read, pages without text), lists the printed amounts the parse
+left without a meaning by page and reason, worst first, and gives one
+verdict: a parse is trusted only when every check passes and every printed
+amount is accounted for.
 """
 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from extractors.table_kinds import UNKNOWN
-from schemas.records import Check, Document
+from schemas.records import Check, Document, Unaccounted
 
 # rule → likely cause, in the order a report lists them.
 CAUSES: dict[str, tuple[str, ...]] = {
@@ -40,6 +44,34 @@ class Finding:
     detail: str
 
 
+@dataclass(frozen=True)
+class Gap:
+    """Printed amounts of one page left without a meaning for one reason."""
+
+    page: int
+    reason: str
+    count: int
+    examples: tuple[str, ...]
+    """The first few as printed, with where they stood."""
+
+
+_EXAMPLES = 3
+
+
+def gaps(unaccounted: list[Unaccounted]) -> list[Gap]:
+    """Unaccounted amounts grouped by page and reason, the largest group first."""
+    groups: dict[tuple[int, str], list[Unaccounted]] = {}
+    for entry in unaccounted:
+        groups.setdefault((entry.page, entry.reason), []).append(entry)
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return [Gap(page, reason, len(entries), tuple(f"{_short(e.text)} ({e.location})" for e in entries[:_EXAMPLES]))
+            for (page, reason), entries in ordered]
+
+
+def _short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 @dataclass
 class Diagnosis:
     """A document's failed checks by likely cause, and the verdict they add up to."""
@@ -53,22 +85,44 @@ class Diagnosis:
     warnings: list[Finding] = field(default_factory=list)
     """Checks of severity warn that did not pass: worth reading, no evidence of a misread."""
     refused: str | None = None
+    printed: int = 0
+    """Amounts the document prints."""
+    gaps: list[Gap] = field(default_factory=list)
+    """The printed amounts without a meaning, by page and reason, worst first."""
 
     @property
     def failures(self) -> int:
         return sum(len(f) for f in self.causes.values())
 
     @property
+    def unaccounted(self) -> int:
+        return sum(g.count for g in self.gaps)
+
+    @property
     def verdict(self) -> str:
         if self.refused:
             return f"refused: {self.refused}"
-        if not self.failures and self.checks_passed and self.covered:
-            return f"trust: every check passes ({self.checks_passed} checks over {self.covered} rows and figures)"
+        accounted = f"{self.printed - self.unaccounted} of {self.printed} printed amounts accounted for"
+        if not self.failures and not self.unaccounted and self.checks_passed and self.covered:
+            return (f"trust: every check passes ({self.checks_passed} checks over {self.covered} rows and figures) "
+                    f"and every printed amount is accounted for ({self.printed})")
         if not self.checks_passed:
-            return "no evidence: no check compared anything; treat every figure as unverified"
-        worst = max(self.causes, key=lambda c: len(self.causes[c]))
-        return (f"check before use: {self.failures} failed checks, mostly {worst} "
-                f"({len(self.causes[worst])}); {self.checks_passed} checks pass")
+            return f"no evidence: no check compared anything; treat every figure as unverified ({accounted})"
+        problems = []
+        if self.failures:
+            worst = max(self.causes, key=lambda c: len(self.causes[c]))
+            problems.append(f"{self.failures} failed checks, mostly {worst} ({len(self.causes[worst])})")
+        if self.unaccounted:
+            reason, count = _by_reason(self.gaps).most_common(1)[0]
+            problems.append(f"{self.unaccounted} printed amounts unaccounted for, mostly {reason} ({count})")
+        return f"check before use: {'; '.join(problems)}; {self.checks_passed} checks pass, {accounted}"
+
+
+def _by_reason(found: list[Gap]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for gap in found:
+        counts[gap.reason] += gap.count
+    return counts
 
 
 def cause_of(rule: str) -> str:
@@ -79,7 +133,8 @@ def diagnose(document: Document) -> Diagnosis:
     """Group a parsed document's failed checks (and unknown tables) by likely cause."""
     passed = [c for c in document.checks if c.status == "pass"]
     diagnosis = Diagnosis(document.meta.source, document.meta.page_count, len(document.tables), len(passed),
-                          sum(c.covered or 0 for c in passed))
+                          sum(c.covered or 0 for c in passed), printed=document.amounts_printed,
+                          gaps=gaps(document.unaccounted))
     for index, table in enumerate(document.tables):
         if table.kind == UNKNOWN:
             diagnosis.causes.setdefault("unknown kind", []).append(
@@ -121,6 +176,9 @@ def as_dict(diagnosis: Diagnosis) -> dict[str, Any]:
         "verdict": diagnosis.verdict, "refused": diagnosis.refused,
         "causes": {cause: [vars(f) for f in findings] for cause, findings in diagnosis.causes.items()},
         "warnings": [vars(f) for f in diagnosis.warnings],
+        "amounts": {"printed": diagnosis.printed, "accounted": diagnosis.printed - diagnosis.unaccounted},
+        "unaccounted": [{"page": g.page, "reason": g.reason, "count": g.count, "examples": list(g.examples)}
+                        for g in diagnosis.gaps],
     }
 
 
@@ -134,6 +192,9 @@ def format_report(diagnoses: list[Diagnosis]) -> str:
         if d.warnings:
             lines.append(f"  warnings ({len(d.warnings)})")
             lines.extend(_line(f) for f in d.warnings)
+        if d.gaps:
+            lines.append(f"  unaccounted amounts ({d.unaccounted} of {d.printed} printed)")
+            lines.extend(f"    p{g.page} {g.reason} ({g.count}): {'; '.join(g.examples)}" for g in d.gaps)
     return "\n".join(lines)
 
 

@@ -31,8 +31,10 @@ from db.models import (
     SectionRow,
     SourceTableRow,
     ThreePublicRow,
+    UnaccountedRow,
 )
 from db.reader import read_document
+from db.stats import summarize
 from schemas.contract import to_contract, validate
 from schemas.records import (
     Check,
@@ -45,6 +47,7 @@ from schemas.records import (
     Section,
     SourceTable,
     ThreePublic,
+    Unaccounted,
 )
 
 MakeDocument = Callable[..., Document]
@@ -245,7 +248,7 @@ def test_revision_0009_keeps_the_three_public_rows_and_goes_back(db_url: str) ->
     [
         (DocumentMeta, DocumentRow), (Section, SectionRow), (SourceTable, SourceTableRow), (LineItem, LineItemRow),
         (ThreePublic, ThreePublicRow), (Project, ProjectRow), (Indicator, IndicatorRow), (Fact, FactRow),
-        (Check, CheckRow),
+        (Check, CheckRow), (Unaccounted, UnaccountedRow),
     ],
 )  # fmt: skip
 def test_every_record_field_has_a_column(record: type, row: type[Base]) -> None:
@@ -301,4 +304,25 @@ def test_revision_0011_adds_the_journalist_views_and_goes_back(db_url: str) -> N
             assert conn.execute(text("SELECT title FROM search_index WHERE search_index MATCH '“三公”经费'")).scalars().all() == [
                 "四、“三公”经费情况说明"
             ]
+    engine.dispose()
+
+
+def test_unaccounted_amounts_are_stored_with_the_document_and_counted_in_stats(
+    db_url: str, make_document: MakeDocument
+) -> None:
+    """The accounting travels with its document (one transaction), and `stats` says how much of
+    what the batch printed has a meaning, by reason and worst document first."""
+    engine = open_engine(db_url)
+    document_id = load(engine, make_document()).document_id
+    clean = make_document(sha256="c" * 64, source="clean.pdf")
+    clean.unaccounted = []
+    load(engine, clean)
+    with Session(engine) as session:
+        back = read_document(session, document_id)
+        assert back.unaccounted == make_document().unaccounted and back.amounts_printed == 6
+        amounts = summarize(session)["amounts"]
+    assert (amounts["printed"], amounts["accounted"]) == (12, 11)
+    assert amounts["unaccounted_by_reason"] == [{"reason": "column_without_measure", "amounts": 1}]
+    assert amounts["most_unaccounted"] == [{"source": "sample.pdf", "printed": 6, "unaccounted": 1}]
+    assert amounts["documents_fully_accounted"] == 1
     engine.dispose()

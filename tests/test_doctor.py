@@ -24,8 +24,8 @@ def test_the_planted_errors_are_grouped_by_cause(parsed: Callable[[str], Documen
 
 
 def test_a_clean_parse_is_trusted_and_says_how_much_was_covered(parsed: Callable[[str], Document]) -> None:
-    diagnosis = diagnose(parsed("hubei-yichang-transport-2021-budget"))
-    assert diagnosis.failures == 0 and diagnosis.covered > 50
+    diagnosis = diagnose(parsed("sichuan-mianyang-health-2023-final"))
+    assert diagnosis.failures == 0 and diagnosis.unaccounted == 0 and diagnosis.covered > 50
     assert diagnosis.verdict.startswith("trust")
 
 
@@ -55,3 +55,21 @@ def test_doctor_command_prints_json_per_document_and_refusals() -> None:
     assert planted["failures"] == sum(len(v) for v in planted["causes"].values()) > 0
     assert all({"rule", "page", "detail"} <= set(f) for v in planted["causes"].values() for f in v)
     assert "not_budget" in report["not-a-budget.pdf"]["verdict"]
+
+
+def test_unaccounted_amounts_are_listed_by_page_and_reason_and_a_parse_with_any_is_not_trusted() -> None:
+    """A document whose every check passes is still not trusted while a printed amount has no meaning."""
+    from schemas.records import Unaccounted
+
+    gap = [Unaccounted(3, f"{n}.5", "column_without_measure", f"table 0 row {n}") for n in range(3)]
+    gap.append(Unaccounted(5, "7.5万元", "sentence_not_read", "sentence on p5", sentence="另有7.5万元。"))
+    document = Document(DocumentMeta("x", "x.pdf", 6, "t"), checks=[Check("row_total", "pass", "ok", 3, covered=9)],
+                        unaccounted=gap, amounts_printed=20)
+    diagnosis = diagnose(document)
+    assert [(g.page, g.reason, g.count) for g in diagnosis.gaps] == [(3, "column_without_measure", 3),
+                                                                        (5, "sentence_not_read", 1)]
+    assert diagnosis.verdict.startswith("check before use: 4 printed amounts unaccounted for, mostly column_without_measure")
+    assert "16 of 20 printed amounts accounted for" in diagnosis.verdict
+    clean = diagnose(Document(DocumentMeta("y", "y.pdf", 6, "t"), checks=[Check("row_total", "pass", "ok", 3, covered=9)],
+                              amounts_printed=20))
+    assert clean.verdict.startswith("trust") and "every printed amount is accounted for (20)" in clean.verdict

@@ -13,6 +13,7 @@ import asyncio
 import csv
 import io
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -29,6 +30,7 @@ from db.frames import read_frame
 from db.loader import load, retire
 from db.search import fold
 from pipeline.commands.export import export
+from pipeline.normalize.accounting import REASONS
 from pipeline.serve.site import build_datasette, site_metadata
 from schemas.records import Document, LineItem, ThreePublic
 
@@ -234,7 +236,8 @@ def test_metadata_describes_every_table_view_and_column(site_db: Path) -> None:
     assert tables["line_items_view"]["facets"] == ["region", "fiscal_year", "doc_kind", "functional_class_name"]
     assert "元" in tables["budget_vs_actual"]["columns"]["final_amount"]
     queries = metadata["databases"]["yusuan"]["queries"]
-    assert {"search", "department_history", "top_changes", "three_public", "execution_rate", "failed_checks"} <= set(queries)
+    assert {"search", "department_history", "top_changes", "three_public", "execution_rate", "failed_checks",
+            "unaccounted", "accounting"} <= set(queries)
 
 
 def test_search_two_and_four_characters(site_db: Path) -> None:
@@ -672,3 +675,22 @@ def test_browser_from_a_question_to_a_cited_page(served: str, browser: Any, site
     )
     assert charts
     browser.save_screenshot(str(SCREENSHOTS / "dashboard.png"))
+
+
+def test_accounting_per_document_and_the_unaccounted_amounts_with_their_pages(site_db: Path, corpus: Path) -> None:
+    """What the parse left without a meaning is on the site: per document (worst first, printed =
+    accounted + unaccounted) and amount by amount, each linking to its page."""
+    per_document = query(site_db, "accounting")
+    assert [r["未解读"] for r in per_document] == sorted((r["未解读"] for r in per_document), reverse=True)
+    assert all(r["已解读"] + r["未解读"] == r["所印金额"] > 0 for r in per_document)
+    amounts = query(site_db, "unaccounted")
+    listed = Counter(r["文件"] for r in amounts)
+    assert listed == {r["文件"]: r["未解读"] for r in per_document if r["未解读"]}
+    assert all(r["原因"] in REASONS for r in amounts)
+    page = fetch(site_db, "/yusuan/unaccounted", pdf_dirs=(corpus,))[0]
+    first = amounts[0]
+    engine = open_engine(f"sqlite:///{site_db}")
+    with engine.connect() as conn:
+        sha = conn.execute(text("SELECT sha256 FROM documents WHERE id = :i"), {"i": first["文件"]}).scalar_one()
+    engine.dispose()
+    assert f'href="/-/pdf/{sha}.pdf#page=' in page.text

@@ -30,10 +30,20 @@ def render(summary: dict[str, Any]) -> str:
     lines += ["rows:"] + [f"  {name:40} {count:>8}" for name, count in summary["rows"].items()]
     lines += _group_lines("failed checks by rule", summary["failed_checks"])
     lines += _group_lines("warnings by rule", summary["warned_checks"])
+    lines += _amount_lines(summary["amounts"])
     lines.append(f"failed ingests: {len(summary['failed_ingests'])}")
     lines += [f"  {f['path']}: {f['reason']}: {f['detail']}" for f in summary["failed_ingests"]]
     lines += _crawl_lines(summary["crawl"])
     return "\n".join(lines)
+
+
+def _amount_lines(amounts: dict[str, Any]) -> list[str]:
+    lines = [f"printed amounts: {amounts['printed']}, accounted for {amounts['accounted']}; "
+             f"documents with every amount accounted for: {amounts['documents_fully_accounted']}"]
+    lines += _group_lines("unaccounted amounts by reason", amounts["unaccounted_by_reason"])
+    lines += ["documents with most unaccounted amounts:"] + [
+        f"  {d['source']:40} {d['unaccounted']:>8} of {d['printed']}" for d in amounts["most_unaccounted"]]
+    return lines
 
 
 def _crawl_lines(crawl: dict[str, Any]) -> list[str]:
@@ -60,7 +70,8 @@ def _crawl_lines(crawl: dict[str, Any]) -> list[str]:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def stats(db_url: str, as_json: bool) -> None:
     """Summarize the database: documents by year, region and kind, rows per table,
-    failed checks, files whose last ingest failed, and what `yusuan crawl` found."""
+    failed checks, printed amounts accounted for and the unaccounted by reason, files whose
+    last ingest failed, and what `yusuan crawl` found."""
     engine = open_engine(db_url)
     with Session(engine) as session:
         summary = summarize(session)
