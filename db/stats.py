@@ -7,7 +7,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Base, CheckRow, CrawlFileRow, CrawlRunRow, CrawlUrlRow, DocumentRow, IngestRunRow, UnaccountedRow
+from db.models import (
+    Base,
+    CheckRow,
+    CrawlFileRow,
+    CrawlRunRow,
+    CrawlUrlRow,
+    DocumentRow,
+    IngestRunRow,
+    UnaccountedRow,
+)
 
 
 def _grouped(session: Session, *columns: Any, label: str = "documents") -> list[dict[str, Any]]:
