@@ -334,12 +334,14 @@ def test_final_accounts_measure_the_budget_beside_the_spending(
     corpus: Path, parsed_corpus: Callable[..., Document]
 ) -> None:
     """Putuo planning's 三公 决算表 (p17) prints 预算数 | 决算数 under each field: 合计 2.85 | 0.39万元,
-    公务接待费 2.85 | 0.39; the 决算数 is the plain measure, the 预算数 `budget.total`."""
+    公务接待费 2.85 | 0.39; the 决算数 is the plain measure, the 预算数 `budget.` it (`budget.total`, and
+    for the 公务接待费 column `budget.three_public.reception`)."""
     doc = parsed_corpus("putuo-planning-2024-department-final-accounts.pdf")
     three = {(tuple(i.column_path[-2:]), i.measure): i.amount for i in doc.line_items if i.table_kind == "final_three_public"}
     assert three[(("合计", "预算数"), "budget.total")] == Decimal("28500")
     assert three[(("合计", "决算数"), "total")] == Decimal("3900")
-    assert three[(("公务接待费", "预算数"), "budget.total")] == Decimal("28500")
+    assert three[(("公务接待费", "预算数"), "budget.three_public.reception")] == Decimal("28500")
+    assert three[(("公务接待费", "决算数"), "three_public.reception")] == Decimal("3900")
     assert not [i for i in doc.line_items if i.measure is None and any("预算" in e for e in i.column_path)]
 
 

@@ -41,7 +41,12 @@ def test_non_amounts_are_none(text: str | None) -> None:
     (["项目支出", "一般性项目"], "project.general"),
     (["项目支出", "专项资金"], "project.special"),
     (["支出", "本年支出小计", "一般公共预算", "小计"], "income.general_budget"),
-    (["支出", "本年支出小计", "一般公共预算", "其中：财政拨款"], None),
+    (["支出", "本年支出小计", "一般公共预算", "其中：财政拨款"], "income.appropriation"),
+    (["单位资金", "上级补助收入"], "income.superior_subsidy"),
+    (["事业单位经营支出"], "operating"),
+    (["“三公”经费预算数", "公务用车购置及运行费", "购置费"], "three_public.vehicle_purchase"),
+    (["机关运行经费预算数"], "operating_costs"),
+    (["预算金额"], "total"),
     (["收入", "金额"], "total"),
     (["2021年“三公”经费预算数"], "total"),
     (["上年结转", "基本支出", "小计"], "carryover.basic.total"),
@@ -149,6 +154,8 @@ def test_current_year_and_transfer_figures_are_not_the_totals() -> None:
     (["增减", "金额"], "change.amount"),  # the contract's two change measures
     (["比上年增减", "增减幅度"], "change.percent"),
     (["增减（%）"], "change.percent"),
+    (["2025年", "会议费"], "previous.meeting_costs"),
+    (["上年", "培训费"], "previous.training_costs"),
 ])
 def test_columns_of_an_earlier_year_are_previous(path: list[str], measure: str) -> None:
     assert measure_of(path, 2026) == measure

@@ -14,9 +14,10 @@ from pipeline.normalize.measures import generic_leaf
 from schemas.records import Check, Document
 
 _BASIC_PARTS = ("basic.wages", "basic.goods_services", "basic.transfers_to_individuals")
-_INCOME_PARTS = ("income.carryover", "income.general_budget", "income.fund_budget", "income.state_capital",
-                 "income.special_account", "income.business", "income.operating", "income.other",
-                 "income.other_balance", "income.unit_funds")
+_INCOME_PARTS = ("income.carryover", "income.appropriation", "income.general_budget", "income.fund_budget",
+                 "income.state_capital", "income.special_account", "income.business", "income.operating",
+                 "income.other", "income.other_balance", "income.unit_funds", "income.superior_subsidy",
+                 "income.affiliated_remittance")
 _OTHER_MONEY = ("previous.", "change.")
 # (whole, parts, only when this measure is absent): tried in order on every row.
 IDENTITIES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
@@ -26,8 +27,6 @@ IDENTITIES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("total", (*_BASIC_PARTS, "project.total"), "basic.total"),
     ("total", _INCOME_PARTS, "basic.total"),
 )
-# A final account's budget columns (年初预算数, 调整预算数) answer to the same identities.
-_MONEY_PREFIXES = ("", "budget.", "adjusted.")
 # A final account's budget columns (年初预算数, 调整预算数) answer to the same identities.
 _MONEY_PREFIXES = ("", "budget.", "adjusted.")
 
@@ -72,38 +71,46 @@ def _unnamed_siblings(side: Side, whole: str, parts: list[str]) -> list[str]:
             and not _leaf(p).startswith("其中") and not _is_whole(p)]
 
 
-def _group_identities(side: Side) -> list[tuple[str, list[str]]]:
+def _direct(paths: list[str], whole: str) -> list[str]:
+    """The columns right under a 小计's heading (a nested heading by its own 小计)."""
+    group = _parent(whole) + "/"
+    children = [p for p in paths if p != whole and p.startswith(group)]
+    direct = [p for p in children if "/" not in p[len(group):] or (_is_whole(p) and p.count("/") == whole.count("/") + 1)]
+    return [p for p in direct if not _covered(p, [w for w in direct if _is_whole(w)])]
+
+
+def _group_identities(side: Side, printed: list[str]) -> list[tuple[str, list[str]]]:
     """Each 小计 under a heading = the heading's other columns, whatever they are named,
-    unless a measure identity already states that group (基本支出/小计). Like the measure
-    identities, these speak of the budget year's own money: a prior year's or a change
-    column (measure `previous.…`, `change.…`) is left to the rules comparing years."""
+    unless a measure identity already states that group (基本支出/小计). The heading's
+    columns are the ones its header prints (`printed`), so a 小计 is compared with its one
+    filled column when the others are empty. Like the measure identities, these speak of the
+    budget year's own money: a prior year's or a change column (measure `previous.…`,
+    `change.…`) is left to the rules comparing years."""
     stated = {prefix + whole for prefix in _MONEY_PREFIXES for whole, _parts, _unless in IDENTITIES}
     out = []
     for path, measure in side.columns.items():
         if not _is_whole(path) or measure in stated or (measure or "").startswith(_OTHER_MONEY):
             continue
-        group = _parent(path) + "/"
-        children = [p for p in side.columns if p != path and p.startswith(group)]
-        direct = [p for p in children if "/" not in p[len(group):] or (_is_whole(p) and p.count("/") == path.count("/") + 1)]
-        direct = [p for p in direct if not _covered(p, [w for w in direct if _is_whole(w)])]
-        if len(direct) >= 2 and not any(_leaf(p).startswith("其中") for p in direct):
+        direct, heading = _direct(list(side.columns), path), _direct(printed, path)
+        if direct and max(len(direct), len(heading)) >= 2 and not any(_leaf(p).startswith("其中") for p in [*direct, *heading]):
             out.append((path, direct))
     return out
 
 
-def _identities(side: Side) -> list[tuple[str, list[str]]]:
-    """(whole column, part columns) for the rows of one table side."""
+def _identities(side: Side, printed: list[str]) -> list[tuple[str, list[str]]]:
+    """(whole column, part columns) for the rows of one table side; `printed` is every column
+    path its table's header prints."""
     out = []
     for prefix, (whole, parts, unless) in ((p, i) for p in _MONEY_PREFIXES for i in IDENTITIES):
         if unless and _column_of(side, prefix + unless):
             continue
         whole_path = _column_of(side, prefix + whole)
-        found = [p for m in parts if (p := _column_of(side, prefix + m))]
+        found = [p for m in parts if (p := _column_of(side, prefix + m)) and not _leaf(p).startswith("其中")]
         found = [p for p in found if not _covered(p, [w for w in found if _is_whole(w)])]
         if whole_path is None or len(found) < 2:
             continue
         out.append((whole_path, found + _unnamed_siblings(side, whole_path, found)))
-    return out + _group_identities(side)
+    return out + _group_identities(side, printed)
 
 
 def _check_row(side: Side, row: Row, whole_path: str, part_paths: list[str]) -> tuple[bool, Check | None]:
@@ -121,11 +128,17 @@ def _check_row(side: Side, row: Row, whole_path: str, part_paths: list[str]) -> 
     return True, Check("row_total", "fail", detail, row.page, tables=(side.table_index,))
 
 
+def _printed_columns(document: Document, table_index: int) -> list[str]:
+    """The column paths a table's header prints (none known for items given without their table)."""
+    tables = document.tables
+    return ["/".join(path) for path in tables[table_index].header] if table_index < len(tables) else []
+
+
 def row_totals(document: Document) -> list[Check]:
     checks: list[Check] = []
     for side in sides(document.line_items):
         failures, compared = [], 0
-        identities = _identities(side)
+        identities = _identities(side, _printed_columns(document, side.table_index))
         for row in side.rows:
             for whole, parts in identities:
                 ran, failure = _check_row(side, row, whole, parts)

@@ -20,7 +20,8 @@ from schemas.records import LineItem, SourceTable
 from schemas.table_kinds import spec
 
 _CODE_HEADER = re.compile(r"^(类|款|项|编码|.*科目编码|.*科目代码)$")
-_SKIP_HEADER = re.compile(r"(单位代码|单位编码|项目编码|项目代码|序号|行次|栏次)$")
+# Columns of identifiers or counts, not money: a 政府采购 table's 数量, a 人数 column.
+_SKIP_HEADER = re.compile(r"(单位代码|单位编码|项目编码|项目代码|序号|行次|栏次|数量|人数|个数|台数|面积)$")
 _SPLIT_PARTS = frozenset({"类", "款", "项"})
 
 

@@ -30,7 +30,7 @@ from schemas.table_kinds import spec
 from schemas.text import squash
 
 EXCLUSIONS = {
-    "code_column": "a column of classification codes or identifiers (类/款/项, 单位代码, 序号)",
+    "code_column": "a column of classification codes, identifiers or counts (类/款/项, 单位代码, 序号, 数量)",
     "identifier": "a form's code, telephone number, date or serial number (单位编码, 联系电话, 开始时间)",
     "date": "a date or a period (2021年4月7日, 2025.1.1-2025.12.31)",
     "count": "a count that is not money (1辆, 0个, 300人)",
