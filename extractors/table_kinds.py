@@ -53,7 +53,8 @@ def normalize_title(title: str) -> str:
 
 
 def kind_of_title(title: str | None) -> str:
-    """The kind a title names, or `unknown`.
+    """The kind a title names, or `unknown`: the phrase it names first, the longest of
+    those starting there.
 
     A budget kind named in a final-accounts title (决算) becomes `final_<kind>`,
     so final accounts never masquerade as budget tables.
@@ -61,13 +62,15 @@ def kind_of_title(title: str | None) -> str:
     if not title:
         return UNKNOWN
     text = normalize_title(title)
-    for phrase in _phrases():
-        if phrase.phrase in text:
-            phrase = _refined(phrase, text)
-            if "决算" in text and not phrase.final:
-                return catalog().final_twin(phrase.kind)
-            return phrase.kind
-    return UNKNOWN
+    found = [(text.find(p.phrase), -len(p.phrase), p) for p in _phrases() if p.phrase in text]
+    if not found:
+        return UNKNOWN
+    # What the title names first decides: “三公”经费、会议费、培训费支出预算表 is a 三公 table,
+    # 政府性基金预算财政拨款支出预算表 a fund table, whatever broader phrase follows.
+    phrase = _refined(min(found, key=lambda f: (f[0], f[1]))[2], text)
+    if "决算" in text and not phrase.final:
+        return catalog().final_twin(phrase.kind)
+    return phrase.kind
 
 
 def kind_of_header(cells: list[str]) -> str:

@@ -21,4 +21,4 @@ CONTENTS_HEADING = re.compile(r"^(报表)?目\s*录$")
 # What publishers print in a cell for "nothing": no amount, no text.
 NONE_MARKS = frozenset({"无", "-", "－", "—", "——", "/"})
 # A row naming an organization (the department's own row, a unit's): a sum of the items under it.
-ORGANIZATION = re.compile(r"(局|委员会|委|办公室|办|院|所|站|队|中心|学校|学院|大学|医院|馆|协会|会|部|处|室|厅|署|台|社|团|本级|单位)[）)]?$")
+ORGANIZATION = re.compile(r"(局|委员会|委|办公室|办|院|所|站|队|中心|学校|学院|大学|医院|馆|协会|会|部|处|室|厅|署|台|社|团|监狱|本级|单位)[）)]?$")

@@ -40,7 +40,7 @@ VERDICTS = [
     # absent 款 under an existing 类
     ("functional", 2026, "20188", "数据事务", "warn"),
     # a 项 named like its own 款 (其他…支出 repeats the 款's name) fits
-    ("functional", 2022, "2119999", "其他节能环保支出", "warn"),
+    ("functional", 2022, "2209999", "其他自然资源海洋气象等支出", "warn"),
     # hierarchy contradicted: no such 款 / 类
     ("functional", 2026, "2018801", "行政运行", "fail"),
     ("functional", 2026, "2880101", "行政运行", "fail"),
@@ -56,7 +56,10 @@ VERDICTS = [
     # name contradicted: the printed name is one single item elsewhere
     ("functional", 2026, "2082288", "小学教育", "fail"),
     # a code valid in other years only, in a year whose parent is gone
-    ("functional", 2021, "2011004", "人力资源市场管理", "fail"),
+    ("functional", 2022, "2340101", "公共卫生体系建设", "fail"),
+    # closed by the list, still printed by real budgets: known
+    ("functional", 2026, "2011004", "政府特殊津贴", None),
+    ("functional", 2026, "2139802", "水利支出", None),
     # the economic sets follow the same rule
     ("economic_department", 2026, "30288", "数据服务费", "warn"),
     ("economic_department", 2026, "30288", "办公费", "fail"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,6 +18,14 @@ def quantum(source: str, unit: str | None) -> Decimal:
     """The smallest step a printed number can show, in yuan (`500.9` 万元 → 1000)."""
     decimals = len(source.split(".", 1)[1]) if "." in source else 0
     return Decimal(1).scaleb(-decimals) * UNIT_FACTORS.get(unit or "元", Decimal(1))
+
+
+def rounding(cells: list[LineItem], finest: Decimal) -> Decimal:
+    """How far printed figures may add up off their printed total by rounding alone: half the
+    last printed digit of each. A printed 0 is exact where its table prints finer figures (a
+    system printing 356.49 prints a zero as 0 or 0.00 alike), else as coarse as it looks."""
+    return sum(((finest if c.amount == 0 else quantum(c.amount_source, c.unit_source)) / 2 for c in cells),
+               Decimal(0))
 
 
 def of_kind(table_kind: str, kind: str) -> bool:
@@ -59,12 +67,15 @@ class Side:
     side: int
     rows: list[Row] = field(default_factory=list)
     columns: dict[str, str | None] = field(default_factory=dict)  # column path → measure
+    finest: Decimal = Decimal(0)
+    """The finest precision the side prints a figure in, in yuan (`rounding`'s zeros)."""
 
 
 def sides(items: list[LineItem]) -> list[Side]:
     """Line items regrouped as table sides of rows, in printed order."""
     grouped: dict[tuple[int, int], Side] = {}
     rows: dict[tuple[int, int, int], Row] = defaultdict(lambda: Row(0, "", None, False))
+    measures: dict[tuple[int, int], dict[str, Counter[str | None]]] = defaultdict(lambda: defaultdict(Counter))
     for item in items:
         key = (item.table_index, item.side)
         side = grouped.setdefault(key, Side(item.table_index, item.table_kind, item.side))
@@ -77,7 +88,10 @@ def sides(items: list[LineItem]) -> list[Side]:
             side.rows.append(row)
         path = "/".join(item.column_path)
         rows[row_key].cells[path] = item
-        side.columns[path] = item.measure
+        measures[key][path][item.measure] += 1
+    for key, side in grouped.items():  # a column's measure is its rows' (a 结转下年 row names its own)
+        side.columns = {path: counts.most_common(1)[0][0] for path, counts in measures[key].items()}
+        side.finest = min(quantum(i.amount_source, i.unit_source) for row in side.rows for i in row.cells.values())
     return list(grouped.values())
 
 

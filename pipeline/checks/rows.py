@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipeline.checks.common import Row, Side, agree, quantum, sides, summarized, yuan
+from pipeline.checks.common import Row, Side, agree, rounding, sides, summarized, yuan
 from pipeline.normalize.measures import generic_leaf
 from schemas.records import Check, Document
 
@@ -120,7 +120,7 @@ def _check_row(side: Side, row: Row, whole_path: str, part_paths: list[str]) -> 
     stated = row.cells[whole_path].amount if whole_path in row.cells else Decimal(0)
     added = sum((i.amount for i in items), Decimal(0))
     printed = [row.cells[p] for p in [whole_path, *part_paths] if p in row.cells]
-    tolerance = max(quantum(i.amount_source, i.unit_source) for i in printed) * len(printed) / 2
+    tolerance = rounding(printed, side.finest)
     if agree(stated, added, tolerance):
         return True, None
     detail = (f"table {side.table_index + 1} ({side.table_kind}) row {row.label!r}: {whole_path} = {yuan(stated)} "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pipeline.checks.common import TOTAL_LABEL, Row, Side, agree, quantum, sides, summarized, yuan
+from pipeline.checks.common import TOTAL_LABEL, Row, Side, agree, rounding, sides, summarized, yuan
 from schemas.records import Check, Document
 
 
@@ -13,7 +13,7 @@ def _compare(side: Side, whole: Row, parts: list[Row], rule: str) -> tuple[int, 
     for path, item in whole.cells.items():
         cells = [p.cells[path] for p in parts if path in p.cells]
         added = sum((c.amount for c in cells), Decimal(0))
-        tolerance = max(quantum(c.amount_source, c.unit_source) for c in [item, *cells]) * (len(cells) + 1) / 2
+        tolerance = rounding([item, *cells], side.finest)
         compared += 1
         if not agree(item.amount, added, tolerance):
             failures.append(Check(rule, "fail", (

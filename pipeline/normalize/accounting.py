@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pipeline.normalize.measures import row_measure
 from pipeline.normalize.printed import Figure, note_figures, section_figures, table_figures
 from pipeline.normalize.three_public import three_public_field
 from schemas.patterns import ORGANIZATION, TOTAL_OR_SUBTOTAL
@@ -69,13 +70,14 @@ def account(extraction: Extraction, records: Records, statements: list[Fact]) ->
 
 def _coded(item: LineItem) -> bool:
     """Whether the item's row must carry a classification code to have a meaning: every row of
-    a coded table but its totals (合计, 小计), the department's or a unit's own row, and an
-    income side's sources of money. A row taken for a total only because it prints no code
-    (`is_total`) and names no organization still needs one."""
+    a coded table but its totals (合计, 小计), the department's or a unit's own row (a table
+    listing units), a row naming a money rather than an item (结转下年: `measures.row_measure`),
+    and an income side's sources of money. A row taken for a total only
+    because it prints no code (`is_total`) and names no organization still needs one."""
     if spec(item.table_kind).codes == "none" or item.income:
         return False
     label = squash(item.row_label)
-    return not (TOTAL_OR_SUBTOTAL.search(label) or (item.is_total and ORGANIZATION.search(label)))
+    return not (TOTAL_OR_SUBTOTAL.search(label) or ORGANIZATION.search(label) or row_measure(label))
 
 
 def _line_item_claims(figures: list[Figure], items: list[LineItem]) -> tuple[set[tuple[object, ...]], dict[tuple[object, ...], str]]:

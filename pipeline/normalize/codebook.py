@@ -23,6 +23,8 @@ SYSTEMS = ("functional", "economic_department", "economic_government")
 _ORDINAL = re.compile(
     r"^(?:[一二三四五六七八九十百零〇]+[、．.]|[（(][一二三四五六七八九十百零〇\d]+[）)]|\d{1,2}(?:[、．]|\.(?!\d)))"
 )
+# the Chinese numerals of an ordinal printed without its 、
+_LEADING_NUMERAL = re.compile(r"^[一二三四五六七八九十]+")
 # a trailing bracketed qualifier such as （组织事务）
 _TRAILING_BRACKET = re.compile(r"^(.+?)（([^（）]+)）$")
 # "50501-工资福利支出 30102-津贴补贴": a code, a dash, then the name up to the next code
@@ -42,9 +44,10 @@ class Code:
 
 
 def _normalize(text: str) -> str:
-    """Printed text to lookup form: no white space, full-width brackets, no empty bracket pairs."""
+    """Printed text to lookup form: no white space, full-width brackets, no empty bracket pairs,
+    no list punctuation left at its end."""
     text = _WHITESPACE.sub("", text).replace("(", "（").replace(")", "）")
-    return text.replace("（）", "")
+    return text.replace("（）", "").rstrip("、，,")
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -77,23 +80,32 @@ LIST_YEARS = range(2019, 2027)
 @cache
 def _build(system: str, year: int) -> Codebook:
     codes: dict[str, Code] = {}
+    retired: dict[str, Code] = {}
     for r in _rows(system):
         first, last = int(r["first_year"]), int(r["last_year"]) if r["last_year"] else None
+        printed_until = int(r["printed_until"]) if r.get("printed_until") else None
+        code = Code(system, r["code"], r["name"], r["parent"] or None, int(r["level"]))
         if first <= year and (last is None or year <= last):
-            codes[r["code"]] = Code(system, r["code"], r["name"], r["parent"] or None, int(r["level"]))
-    return Codebook(system, year, codes, _aliases(system))
+            codes[r["code"]] = code
+        elif last is not None and printed_until is not None and last < year <= printed_until:
+            retired[r["code"]] = code
+    return Codebook(system, year, codes, _aliases(system), retired)
 
 
 class Codebook:
     """All codes of one system valid in one fiscal year."""
 
     def __init__(
-        self, system: str, year: int, codes: dict[str, Code], aliases: dict[str, tuple[str | None, str]]
+        self, system: str, year: int, codes: dict[str, Code], aliases: dict[str, tuple[str | None, str]],
+        retired: dict[str, Code] | None = None,
     ) -> None:
         self.system = system
         self.year = year  # the list's fiscal year, after clamping to the data
         self._codes = codes
         self._aliases = aliases
+        self._retired = retired or {}
+        """Codes the list closed that budgets still print (`printed_until`): known when printed,
+        never the answer to a name (their successors are)."""
         self._children: dict[str, list[Code]] = {}
         self._by_name: dict[str, list[Code]] = {}
         for c in codes.values():
@@ -124,10 +136,24 @@ class Codebook:
         return iter(sorted(self._codes.values(), key=lambda c: c.code))
 
     def __contains__(self, code: object) -> bool:
-        return isinstance(code, str) and code in self._codes
+        return isinstance(code, str) and self.get(code) is not None
 
     def get(self, code: str) -> Code | None:
-        return self._codes.get(code)
+        return self._codes.get(code) or self._retired.get(code) or self._padded(code)
+
+    def _padded(self, code: str) -> Code | None:
+        """A 款 with no 项 printed at the 项 level, padded with 00 (`2121100`, `2199900`), as budget
+        systems print a leaf 款 in a table of 项: the 款 itself, one level down."""
+        if len(code) != 7 or not code.endswith("00"):
+            return None
+        kuan = self._codes.get(code[:5])
+        if kuan is None or kuan.level != 2 or self._children.get(kuan.code):
+            return None
+        return Code(self.system, code, kuan.name, kuan.code, 3)
+
+    def leaf_below(self, code: str) -> Code | None:
+        """The 项 level of a 款 that has none in the list (`_padded`), or None."""
+        return self._padded(code + "00") if len(code) == 5 else None
 
     def children(self, code: str) -> list[Code]:
         return sorted(self._children.get(code, []), key=lambda c: c.code)
@@ -142,7 +168,7 @@ class Codebook:
         text = _ORDINAL.sub("", _normalize(name), count=1)
         if not text:
             return None
-        found = self._match(text, parent)
+        found = self._match(text, parent) or self._detached_ordinal(text, parent)
         if found is not None:
             return found
         m = _TRAILING_BRACKET.match(text)
@@ -155,6 +181,18 @@ class Codebook:
                 return None  # the bracket names another 款 than the caller's parent
             parent = kuan[0].code
         return self._match(base, parent)
+
+    def _detached_ordinal(self, text: str, parent: str | None) -> Code | None:
+        """A class label whose ordinal lost its 、 (`一一般公共服务支出、`, `六商业服务业等支出`:
+        the 、 typeset apart and read at the end): the class the rest names."""
+        if parent:
+            return None
+        numerals = len(_LEADING_NUMERAL.match(text).group(0)) if _LEADING_NUMERAL.match(text) else 0
+        for cut in range(1, min(numerals, 3) + 1):  # 一一般…: the ordinal is the first 一 only
+            found = self._match(text[cut:], None)
+            if found is not None and found.level == 1:
+                return found
+        return None
 
     def named(self, printed: str) -> list[Code]:
         """Every code the printed name (ordinal label, white space and bracket variants aside) names."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.normalize.codebook import Code, Codebook, split_prefixed
+from pipeline.normalize.codebook import SYSTEMS, Code, Codebook, split_prefixed
 
 SYSTEM_BY_DIGIT = {"2": "functional", "3": "economic_department", "5": "economic_government"}
 _DIGITS = re.compile(r"^\d+$")
@@ -66,19 +66,30 @@ class CodeResolver:
             return ResolvedCode(code, found.name, True)
         return ResolvedCode(code, book.canonical_name(name) if name else "", False)
 
-    def _by_name(self, name: str) -> ResolvedCode | None:
-        system = self.default_system
-        book = self._book(system)
-        found: Code | None = None
-        for parent in reversed(self._parents.get(system, [])):
-            found = book.find(name, parent=parent)
+    def _by_name(self, name: str) -> tuple[str, ResolvedCode] | None:
+        """A name printed without its code: under the 类 and 款 above it, else alone; in the
+        table's own system first, then in the others (an overview lists its expenditure by
+        economic class, `(1)工资福利支出`; a 基本支出 table its rows by function)."""
+        for system in (self.default_system, *(s for s in SYSTEMS if s != self.default_system)):
+            book = self._book(system)
+            found: Code | None = None
+            for parent in reversed(self._parents.get(system, [])):
+                found = book.find(name, parent=parent)
+                if found is not None:
+                    break
+            found = found or book.find(name)
+            if found is not None and self._parents.get(system, [])[-1:] == [found.code]:
+                found = self._below_itself(book, found, name)
             if found is not None:
-                break
-        found = found or book.find(name)
-        if found is None:
-            return None
-        self._remember(system, found.code)
-        return ResolvedCode(found.code, found.name, True)
+                self._remember(system, found.code)
+                return system, ResolvedCode(found.code, found.name, True)
+        return None
+
+    @staticmethod
+    def _below_itself(book: Codebook, item: Code, name: str) -> Code | None:
+        """A row named as the row above it is that item's child, never the item again (援助其他地区支出
+        › 其他支出 › 其他支出): the child of that name, else a leaf 款's own 项 level (`2199900`)."""
+        return book.find(name, parent=item.code) or book.leaf_below(item.code)
 
     def _complete(self, digits: str) -> str:
         """A 款 printed with its own two digits (`40 信访事务` under 201) gets its 类 back."""
@@ -121,7 +132,7 @@ class CodeResolver:
         if not out and name and self.by_name and not code_cells_present(code_cells):
             resolved = self._by_name(name)
             if resolved is not None:
-                out.by_system[self.default_system] = resolved
+                out.by_system[resolved[0]] = resolved[1]
         return out
 
 

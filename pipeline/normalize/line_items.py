@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pipeline.normalize.amounts import parse_amount, to_yuan
 from pipeline.normalize.codes import CodeResolver, code_cells_present
-from pipeline.normalize.measures import measure_of
+from pipeline.normalize.measures import measure_of, row_measure, with_row
 from schemas.patterns import NONE_MARKS, TOTAL_OR_SUBTOTAL
 from schemas.records import LineItem, SourceTable
 from schemas.table_kinds import spec
@@ -95,6 +95,21 @@ def _cell(row: list[str | None], index: int) -> str:
     return (row[index] or "") if index < len(row) else ""
 
 
+_BY_FUNCTION = re.compile(r"功能分类|功能科目")
+_BY_ECONOMIC = re.compile(r"经济分类|经济科目")
+
+
+def code_system(table: SourceTable) -> str:
+    """The classification a table's rows are coded in: what its title or code columns say
+    (`…基本支出明细表（按支出功能分类科目）`, a `功能科目编码` column) before its kind's default."""
+    said = " ".join([table.title or "", *(p[-1] for p in table.header if p)])
+    if _BY_FUNCTION.search(said) and not _BY_ECONOMIC.search(said):
+        return "functional"
+    if _BY_ECONOMIC.search(said) and not _BY_FUNCTION.search(said):
+        return "economic_department"
+    return "economic_department" if spec(table.kind).codes == "economic" else "functional"
+
+
 def _income_side(columns: list[Column], side: int) -> bool:
     """A side headed 收入: its names are sources of money, never classification items."""
     return any("收入" in "".join(c.path) for c in columns if c.side == side and c.role == "label")
@@ -105,7 +120,7 @@ def table_to_line_items(table: SourceTable, table_index: int, year: int | None) 
     columns = table_columns(table)
     sides = sorted({c.side for c in columns})
     kind = spec(table.kind)
-    system = "economic_department" if kind.codes == "economic" else "functional"
+    system = code_system(table)
     named = kind.codes != "none"  # rows of projects, purchases or services are not classification items
     resolvers = {side: CodeResolver(year, system, by_name=named and not _income_side(columns, side)) for side in sides}
     has_codes = {side: any(c.role == "code" for c in columns if c.side == side) for side in sides}
@@ -127,6 +142,7 @@ def table_to_line_items(table: SourceTable, table_index: int, year: int | None) 
                 continue
             codes = resolvers[side].resolve(code_groups, labels)
             label = labels[-1] if labels else ""
+            named = row_measure(label) if not codes and not income[side] and not TOTAL_OR_SUBTOTAL.search(label) else None
             is_total = bool(TOTAL_OR_SUBTOTAL.search(label)) or (has_codes[side] and not code_cells_present(code_cells))
             functional = codes.get("functional")
             economic = codes.get("economic_department")
@@ -136,7 +152,8 @@ def table_to_line_items(table: SourceTable, table_index: int, year: int | None) 
                     table_kind=table.kind, table_index=table_index, row_index=row_index, page=page,
                     row_label=label, column_path=list(column.path),
                     amount=to_yuan(value, table.unit), amount_source=_cell(row, column.index),
-                    unit_source=table.unit, measure=measure_of(column.path, year, table.kind.startswith("final_")),
+                    unit_source=table.unit,
+                    measure=with_row(measure_of(column.path, year, table.kind.startswith("final_")), named),
                     functional_code=functional.code if functional else None,
                     functional_name=functional.name if functional else None,
                     economic_code=economic.code if economic else (government.code if government else None),

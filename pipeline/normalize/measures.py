@@ -18,13 +18,14 @@ class MeasureVocabulary:
     generic: frozenset[str]
     prefixes: tuple[tuple[str, str], ...]
     final_prefixes: tuple[tuple[str, str], ...]  # only in a final account (决算): the budget beside 决算数
+    rows: tuple[tuple[str, str], ...]  # row labels naming a money rather than a classification item
 
 
 @cache
 def vocabulary() -> MeasureVocabulary:
     text = resources.files("pipeline.normalize").joinpath("vocab/measures.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    unknown = set(data) - {"terms", "generic", "prefixes", "final_prefixes"}
+    unknown = set(data) - {"terms", "generic", "prefixes", "final_prefixes", "rows"}
     if unknown:
         raise ValueError(f"measures.toml: unknown sections {sorted(unknown)}")
     return MeasureVocabulary(
@@ -32,6 +33,7 @@ def vocabulary() -> MeasureVocabulary:
         generic=frozenset(data["generic"]["leaves"]),
         prefixes=tuple(sorted(data["prefixes"].items(), key=lambda kv: -len(kv[0]))),
         final_prefixes=tuple(sorted(data["final_prefixes"].items(), key=lambda kv: -len(kv[0]))),
+        rows=tuple(sorted(data["rows"].items(), key=lambda kv: -len(kv[0]))),
     )
 
 
@@ -82,3 +84,16 @@ def measure_of(path: list[str], year: int | None = None, final: bool = False) ->
     if prefix == "carryover." and measure.startswith("income."):
         return "income.carryover"
     return prefix + measure
+
+
+def row_measure(label: str) -> str | None:
+    """The money a row with no code names by its label (`结转下年` → carryforward), or None."""
+    return _term(_NOISE.sub("", label), vocabulary().rows) if label else None
+
+
+def with_row(measure: str | None, row: str | None) -> str | None:
+    """A `total` column's measure on a row naming its money: the row's (`previous.total` on a
+    结转下年 row → `previous.carryforward`); a column naming a money of its own keeps it."""
+    if row is None or measure is None or not (measure == "total" or measure.endswith(".total") and measure.count(".") == 1):
+        return measure
+    return measure[: -len("total")] + row
