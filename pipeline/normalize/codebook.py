@@ -187,8 +187,8 @@ class Codebook:
         the 、 typeset apart and read at the end): the class the rest names."""
         if parent:
             return None
-        numerals = len(_LEADING_NUMERAL.match(text).group(0)) if _LEADING_NUMERAL.match(text) else 0
-        for cut in range(1, min(numerals, 3) + 1):  # 一一般…: the ordinal is the first 一 only
+        leading = _LEADING_NUMERAL.match(text)
+        for cut in range(1, min(len(leading.group(0)) if leading else 0, 3) + 1):  # 一一般…: the ordinal is the first 一 only
             found = self._match(text[cut:], None)
             if found is not None and found.level == 1:
                 return found

@@ -142,7 +142,7 @@ def table_to_line_items(table: SourceTable, table_index: int, year: int | None) 
                 continue
             codes = resolvers[side].resolve(code_groups, labels)
             label = labels[-1] if labels else ""
-            named = row_measure(label) if not codes and not income[side] and not TOTAL_OR_SUBTOTAL.search(label) else None
+            row_money = row_measure(label) if not codes and not income[side] and not TOTAL_OR_SUBTOTAL.search(label) else None
             is_total = bool(TOTAL_OR_SUBTOTAL.search(label)) or (has_codes[side] and not code_cells_present(code_cells))
             functional = codes.get("functional")
             economic = codes.get("economic_department")
@@ -153,7 +153,7 @@ def table_to_line_items(table: SourceTable, table_index: int, year: int | None) 
                     row_label=label, column_path=list(column.path),
                     amount=to_yuan(value, table.unit), amount_source=_cell(row, column.index),
                     unit_source=table.unit,
-                    measure=with_row(measure_of(column.path, year, table.kind.startswith("final_")), named),
+                    measure=with_row(measure_of(column.path, year, table.kind.startswith("final_")), row_money),
                     functional_code=functional.code if functional else None,
                     functional_name=functional.name if functional else None,
                     economic_code=economic.code if economic else (government.code if government else None),
