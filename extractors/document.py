@@ -115,7 +115,7 @@ def extract(paths: list[str], settings: ExtractSettings) -> Extraction:
         if ocr_pages.intersection(table.pages):
             table.source = "ocr"
     narrative = [line for page in pages for line in page.lines if id(line) not in caption_ids]
-    meta = read_metadata(pages, settings.layout)
+    meta = read_metadata(pages, settings.layout, tables)
     if reason := not_budget_reason(meta.title, meta.cover_heading, tables):
         raise RejectedInput(paths[0], Reason.NOT_BUDGET, reason)
     return Extraction(

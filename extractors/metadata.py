@@ -10,15 +10,18 @@ confirm it (`extractors.identity`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from extractors.identity import confirm_name
 from extractors.page_content import PageContent
 from extractors.settings import Layout
+from extractors.table_kinds import is_budget_kind
 from extractors.text_line import TextLine
 from schemas.patterns import CONTENTS_HEADING, NUMBERED_HEADING
-from schemas.records import IdentityReading
+from schemas.records import IdentityReading, SourceTable
+from schemas.table_kinds import spec
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _LONE_YEAR = re.compile(r"^(20\d{2})$")
@@ -183,8 +186,28 @@ def _region(text: str | None) -> str:
     return found.group(1) if found else ""
 
 
-def read_metadata(pages: list[PageContent], layout: Layout) -> Metadata:
-    """Metadata from the pages of one disclosure (narrative first)."""
+def _tables_year(tables: Sequence[SourceTable]) -> int | None:
+    """A tables-only volume's year: its tables' titles (`2024年部门收支总体情况表`), else the latest
+    year its headers print (`2025年执行数 | 2026年预算数`)."""
+    for table in tables:
+        if table.title and (found := _YEAR.search(table.title)):
+            return int(found.group(1))
+    years = [int(y) for t in tables for path in t.header for element in path for y in _YEAR.findall(element)]
+    return max(years) if years else None
+
+
+def _tables_kind(tables: Sequence[SourceTable]) -> str | None:
+    """A tables-only volume's kind: final accounts where its tables are 决算 tables, else a budget
+    where they are budget tables (预算01表 收支总表)."""
+    kinds = [spec(t.kind) for t in tables if is_budget_kind(t.kind)]
+    if not kinds:
+        return None
+    return "final_accounts" if sum(k.final for k in kinds) * 2 > len(kinds) else "budget"
+
+
+def read_metadata(pages: list[PageContent], layout: Layout, tables: Sequence[SourceTable] = ()) -> Metadata:
+    """Metadata from the pages of one disclosure (narrative first); where no cover or narrative
+    says it, what the tables say (a volume of tables published alone)."""
     cover_pages = pages[: layout.title_scan_pages]
     title, cover = _title(cover_pages, layout)
     read, page = _department(cover, pages, title, layout.min_name_chars)
@@ -192,13 +215,13 @@ def read_metadata(pages: list[PageContent], layout: Layout) -> Metadata:
     region = max((_region(text) for text in (title, department)), key=len) or None
     kind_text = (title or "") + "".join(line.text for p in cover_pages for line in p.lines)
     doc_kind = "final_accounts" if "决算" in (title or "") else "budget" if "预算" in (title or "") else (
-        "final_accounts" if "决算" in kind_text else "budget" if "预算" in kind_text else None
+        "final_accounts" if "决算" in kind_text else "budget" if "预算" in kind_text else _tables_kind(tables)
     )
     return Metadata(
         title=title,
         region=region,
         department=department,
-        fiscal_year=_year(title, cover, pages[: layout.year_scan_pages]),
+        fiscal_year=_year(title, cover, pages[: layout.year_scan_pages]) or _tables_year(tables),
         reporting_level=_level(title, cover),
         doc_kind=doc_kind,
         published_on=_published(pages),

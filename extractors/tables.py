@@ -27,11 +27,17 @@ from extractors.page_content import PageContent
 from extractors.settings import Layout
 from extractors.table_kinds import UNKNOWN, kind_of_header, kind_of_title, normalize_title
 from extractors.text_line import TextLine
+from schemas.patterns import TOTAL_OR_SUBTOTAL
 from schemas.records import SourceTable, Stitch, TableReport
 from schemas.table_kinds import spec
 from schemas.text import squash
 
 _GRAND_TOTAL_ROW = re.compile(r"^(收入|支出)?总计$")
+# A row that starts an item of its own: 一、, （一）, 1., 指标3：
+_ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．:：]|(?:指标|目标|任务)\s*\d+)")
+_SENTENCE_END = ("。", "；", ";", "！", "？")
+_TARGET_START = re.compile(r"^[≥≤≧≦=＝<>＜＞]|^\d")  # a target or a figure: a row of its own
+_MAX_RUN_ON_CELLS = 2  # a broken row runs on in its long cells only (a name, a description)
 _CONTINUED = re.compile(r"^续表[:：]?|[（(]续表?[)）]$|续表$")  # a repeated header may wrap onto more lines than the first one
 
 
@@ -146,6 +152,7 @@ def _append_rows(building: _Building, grid: RawTable, start: int) -> None:
     else:
         mapping = None if grid.n_cols == building.n_cols else column_map(grid.col_edges, building.col_edges)
         width = building.n_cols
+    table = building.table
     for _, texts in body_rows(grid, start):
         if mapping is not None:
             placed: list[str | None] = [None] * width
@@ -153,8 +160,36 @@ def _append_rows(building: _Building, grid: RawTable, start: int) -> None:
                 if text:
                     placed[index] = f"{placed[index]}{text}" if placed[index] else text
             texts = placed
-        building.table.rows.append(texts)
-        building.table.row_pages.append(grid.page)
+        if table.rows and table.row_pages[-1] != grid.page and _rest_of_row(table.rows[-1], texts):
+            table.rows[-1] = [f"{a or ''}{b}" if b else a for a, b in zip(table.rows[-1], _padded(texts, len(table.rows[-1])), strict=True)]
+            continue  # the row the page broke: its cells go on where they stopped
+        table.rows.append(texts)
+        table.row_pages.append(grid.page)
+
+
+def _padded(texts: list[str | None], width: int) -> list[str | None]:
+    return [*texts, *[None] * (width - len(texts))][:width] if len(texts) != width else texts
+
+
+def _rest_of_row(above: list[str | None], row: list[str | None]) -> bool:
+    """The first row of a page carrying on the last row of the page before: a row a word processor
+    broke at the page foot (`一般行政管理事务（组` | `织事务）`). It prints no figure, code or target, in
+    one or two cells, fewer than that row fills and only under cells it fills; that row is no total, no cell of
+    it ends a sentence where this one goes on, what goes on is no longer than what it carries on,
+    and this row starts no item of its own."""
+    filled = {i for i, t in enumerate(row) if t}
+    over = {i for i, t in enumerate(above) if t}
+    if not filled or not filled < over or len(filled) > _MAX_RUN_ON_CELLS:
+        return False
+    texts = [squash(row[i] or "") for i in sorted(filled)]
+    if any(AMOUNT.match(t) or _TARGET_START.match(t) for t in texts) or _ITEM_START.match(texts[0]):
+        return False
+    label = next((squash(t) for t in above if t and not AMOUNT.match(squash(t))), "")
+    if TOTAL_OR_SUBTOTAL.search(label):
+        return False
+    before = {i: squash(above[i] or "") for i in filled}
+    # what runs on is the tail of a cell, not longer than what the page before printed of it
+    return not any(t.endswith(_SENTENCE_END) or len(squash(row[i] or "")) > len(t) for i, t in before.items())
 
 
 def _kind(grid: RawTable, caption: Caption, layout: Layout) -> str:

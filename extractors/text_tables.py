@@ -25,6 +25,7 @@ from schemas.text import clean_text
 log = logging.getLogger(__name__)
 
 _YEAR = re.compile(r"^(19|20)\d{2}$")
+_DECIMALS = re.compile(r"^\.\d+$")
 
 
 @dataclass
@@ -42,6 +43,15 @@ class _Line:
     def has_amount(self) -> bool:
         """A figure stands on the line (a bare year such as `2019` is a header's, not a figure)."""
         return any(AMOUNT.match(w["text"]) and not _YEAR.match(w["text"]) for w in self.words)
+
+    def tails(self, above: _Line, columns: list[tuple[float, float]], indent: float) -> bool:
+        """Every figure of the line is the decimals of a figure right above it in its column
+        (`9,882` over `.28`: an amount wrapped in a narrow cell), and it holds nothing else."""
+        figures = [w for w in self.words if AMOUNT.match(w["text"])]
+        if not figures or len(figures) != len(self.words) or not all(_DECIMALS.match(w["text"]) for w in figures):
+            return False
+        over = {_column_of(w, columns, indent, False) for w in above.words if AMOUNT.match(w["text"])}
+        return all(_column_of(w, columns, indent, False) in over for w in figures)
 
 
 def _column_of(word: dict[str, Any], columns: list[tuple[float, float]], indent: float, centred: bool) -> int:
@@ -90,21 +100,58 @@ def _lines(words: list[dict[str, Any]], tolerance: float) -> list[_Line]:
 
 def _merge_wrapped(lines: list[_Line], columns: list[tuple[float, float]], indent: float) -> list[list[_Line]]:
     """Group lines into printed rows: a line close under the previous one, filling
-    only cells that line already fills, is the rest of a wrapped cell."""
+    only cells that line already fills, is the rest of a wrapped cell; so is a line of
+    decimals under the figures they end (`_Line.tails`), and the first lines of a name
+    whose figures are centred down its cell belong to the row of those figures (`_leads`)."""
     if not lines:
         return []
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False)]
     typical = median(gaps) if gaps else 0.0
     rows: list[list[_Line]] = [[lines[0]]]
-    for previous, line in zip(lines, lines[1:], strict=False):
+    held: list[_Line] = []  # a name's first lines, printed above the figures centred down its cell
+    for index, (previous, line) in enumerate(zip(lines, lines[1:], strict=False), start=1):
         gap = line.top - previous.bottom
         filled = {i for i, t in enumerate(line.texts(columns, indent)) if t}
         above = {i for i, t in enumerate(rows[-1][0].texts(columns, indent)) if t}
-        if gap < typical * 0.6 and filled <= above and not line.has_amount():
+        if held:
+            held.append(line)
+            if line.has_amount():
+                rows.append(held)
+                held = []
+        elif _leads(line, lines[index + 1:], gap):
+            held = [line]
+        elif _continues(line, gap, lines[index + 1] if index + 1 < len(lines) else None, typical,
+                        filled <= above) or line.tails(previous, columns, indent):
             rows[-1].append(line)
         else:
             rows.append([line])
+    if held:
+        rows.append(held)
     return rows
+
+
+def _continues(line: _Line, gap: float, below: _Line | None, typical: float, inside: bool) -> bool:
+    """A line carrying on the row above: no figure, only in cells that row fills (`inside`), and set
+    tight under it: tighter than rows usually are, or clearly tighter than the next line under it."""
+    if line.has_amount() or not inside:
+        return False
+    return gap < typical * 0.6 or (below is not None and gap < (below.top - line.bottom) * 0.75)
+
+
+def _leads(line: _Line, below: list[_Line], gap_above: float) -> bool:
+    """A wrapped name's first line, above the figures (and code) centred down its cell: it holds no
+    figure, and the lines under it down to the first that does are set much tighter than it stands
+    from the line above (the lines of one cell are set tighter than the rows)."""
+    if line.has_amount():
+        return False
+    previous = line
+    for after in below:
+        if after.top - previous.bottom >= gap_above * 0.6:
+            return False
+        if after.has_amount():
+            return True
+        previous = after
+    return False
 
 
 def _row_texts(row: list[_Line], columns: list[tuple[float, float]], indent: float) -> list[str | None]:

@@ -38,10 +38,19 @@ def vocabulary() -> MeasureVocabulary:
 
 
 _RATE = re.compile(r"%|％|幅度|比例|增长率|百分比")
+_BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
 
 
 def _term(text: str, pairs: tuple[tuple[str, str], ...]) -> str | None:
-    return next((value for term, value in pairs if term in text), None)
+    """The measure of the longest term the text holds; of two as long, the one printed last (a
+    Chinese noun phrase ends in its head: 财政拨款安排的三公经费 is 三公经费, paid by 财政拨款).
+    A bracketed qualifier is read only when the rest names nothing (事业收入（不含教育收费）)."""
+    bare = _BRACKETED.sub("", text)
+    for candidate in dict.fromkeys((bare, text)):
+        found = [(len(term), candidate.rfind(term) + len(term), value) for term, value in pairs if term in candidate]
+        if found:
+            return max(found)[2]
+    return None
 
 
 def generic_leaf(element: str) -> bool:

@@ -56,11 +56,18 @@ def _is_three_public(kind: str) -> bool:
 
 
 def spending_tables(tables: list[SourceTable]) -> frozenset[int]:
-    """Indexes of the final accounts' 三公 tables that print a 决算数 column beside the 预算数."""
+    """Indexes of the final accounts' 三公 tables that print a 决算数 beside the 预算数, in columns
+    (预算数 | 决算数 under each field) or in rows."""
     return frozenset(
         i for i, t in enumerate(tables)
-        if _is_three_public(t.kind) and spec(t.kind).final and any("决算" in e for path in t.header for e in path)
+        if _is_three_public(t.kind) and spec(t.kind).final
+        and any("决算" in e for e in [*(e for path in t.header for e in path), *(c or "" for row in t.rows for c in row)])
     )
+
+
+def _spent(item: LineItem) -> bool:
+    """A final account's 决算数, as its column or its row names it (预算数 | 决算数 either way)."""
+    return any("决算" in e for e in [*item.column_path, item.row_label])
 
 
 def items_to_three_public(
@@ -79,7 +86,7 @@ def items_to_three_public(
     for item in items:
         if not _is_three_public(item.table_kind) or _other_year(item.row_label, year):
             continue
-        if item.table_index in accounts and not any("决算" in e for e in item.column_path):  # its 预算数
+        if item.table_index in accounts and not _spent(item):  # its 预算数
             continue
         if any(_other_year(element, year) for element in item.column_path):
             continue
@@ -106,6 +113,12 @@ def budgeted_three_public(items: list[LineItem], year: int | None = None) -> Thr
     read like a budget's 三公 table (for the checks against the narrative's 年初预算)."""
     planned = [
         replace(i, table_kind="three_public", column_path=[e for e in i.column_path if not _BUDGET_HEAD.search(e)])
-        for i in items if i.table_kind == "final_three_public" and (i.measure or "").startswith("budget.")
+        for i in items if i.table_kind == "final_three_public" and _budgeted(i)
     ]
     return items_to_three_public(planned, year)
+
+
+def _budgeted(item: LineItem) -> bool:
+    """A final account's 预算数 beside its 决算数: a `budget.` column, or a row printing 预算数."""
+    return (item.measure or "").startswith("budget.") or (
+        bool(_BUDGET_HEAD.search(item.row_label)) and not _spent(item))
