@@ -34,7 +34,7 @@ import hishel
 import httpx
 from hishel.httpx import AsyncCacheClient
 
-from pipeline.crawl.files import Part
+from pipeline.crawl.files import Part, looks_like_pdf
 from pipeline.crawl.settings import CrawlSettings
 
 CHUNK = 64 * 1024
@@ -245,15 +245,18 @@ class Fetcher:
                 return Fetched(url, response.status_code, response.headers, revalidated or response.status_code == 304)
             fetched = Fetched(url, response.status_code, response.headers, revalidated)
             if kind == "page" and fetched.is_pdf_type:
-                return fetched  # a PDF is fetched again as a file: the page cache keeps no PDFs
+                return fetched  # a PDF is asked again as a file: the page cache keeps no PDFs
             if kind == "file":
                 return await self._download(fetched, response, scratch)
             limit = ROBOTS_BYTES if kind == "robots" else self.settings.max_page_bytes
             body = await self._read(response, limit, truncate=kind == "robots")
+            if body is None:
+                return fetched  # a PDF passed off as a page: asked again as a file, and never cached
             return Fetched(url, response.status_code, response.headers, revalidated, body=body, size=len(body))
 
-    async def _read(self, response: httpx.Response, limit: int, truncate: bool) -> bytes:
-        """A page's body, decompressed, at most `limit` bytes (more is refused, or cut for robots.txt)."""
+    async def _read(self, response: httpx.Response, limit: int, truncate: bool) -> bytes | None:
+        """A page's body, decompressed, at most `limit` bytes (more is refused, or cut for robots.txt);
+        None for a body that starts like a PDF, left unread so that the cache drops it."""
         if not truncate:
             _refuse_declared(response, limit, "page")
         body = bytearray()
@@ -261,6 +264,8 @@ class Fetcher:
         async for raw in response.aiter_raw(CHUNK):
             for piece in inflater.feed(raw):
                 body += piece
+                if len(body) - len(piece) < 1024 and looks_like_pdf(bytes(body[:1024])):
+                    return None
                 if len(body) > limit:
                     if truncate:
                         return bytes(body[:limit])

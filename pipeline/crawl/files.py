@@ -11,6 +11,7 @@ import errno
 import hashlib
 import os
 import tempfile
+from os import fdopen
 from pathlib import Path
 
 PDF_MAGIC = b"%PDF"
@@ -54,7 +55,7 @@ class Part:
         except OSError as exc:
             raise _refused(exc, scratch) from exc
         self.path = Path(name)
-        self._file = os.fdopen(fd, "wb")
+        self._file = fdopen(fd, "wb")
         self._digest = hashlib.sha256()
         self.size = 0
         self.head = b""

@@ -70,18 +70,28 @@ def decode_page(body: bytes, content_type: str | None) -> str:
 
 
 def _path(url: str) -> str:
-    return unquote(urlsplit(url).path).lower()
+    try:
+        return unquote(urlsplit(url).path).lower()
+    except ValueError:  # not a URL one can split: its text
+        return unquote(url).lower()
+
+
+def _query(url: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(urlsplit(url).query)
+    except ValueError:
+        return []
 
 
 def looks_like_pdf(url: str, text: str = "") -> bool:
     """A PDF by its URL path, a query value naming a .pdf (viewer?file=x.pdf), or its link text."""
     if _path(url).endswith(".pdf") or text.strip().lower().endswith(".pdf"):
         return True
-    return any(v.lower().endswith(".pdf") for _k, v in parse_qsl(urlsplit(url).query))
+    return any(v.lower().endswith(".pdf") for _k, v in _query(url))
 
 
 def _pdf_in_query(url: str) -> str | None:
-    for _key, value in parse_qsl(urlsplit(url).query):
+    for _key, value in _query(url):
         if value.lower().endswith(".pdf"):
             return value
     return None
@@ -89,13 +99,16 @@ def _pdf_in_query(url: str) -> str | None:
 
 def resolve(base: str, href: str) -> tuple[str | None, str | None]:
     """The link as an absolute http(s) URL (None for anything else), and what is wrong with it
-    when it cannot be requested (then the URL is the joined text, as written)."""
+    when it cannot be requested (then the URL is the link as written, joined to the page's where it can)."""
     href = href.strip()
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
         return None, None
-    joined = urljoin(base, href).split("#", 1)[0]
-    if urlsplit(joined).scheme not in ("http", "https"):
-        return None, None
+    try:
+        joined = urljoin(base, href).split("#", 1)[0]
+        if urlsplit(joined).scheme not in ("http", "https"):
+            return None, None
+    except ValueError as exc:  # `http://[::1/`: not even split into parts
+        return (href if href.lower().startswith(("http://", "https://")) else None), str(exc)
     try:
         url = safe_url_string(joined)
         urlsplit(url).port  # noqa: B018  (raises for a port out of range)

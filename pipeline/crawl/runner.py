@@ -37,7 +37,7 @@ from w3lib.url import canonicalize_url
 
 from db.engine import DEFAULT_URL, DatabaseUnavailable, masked, open_engine, reason_of
 from pipeline.crawl.fetch import Fetched, Fetcher, FetchError, Kind, Validators
-from pipeline.crawl.files import DiskError, DiskFull, Part, file_path, keep, looks_like_pdf
+from pipeline.crawl.files import DiskError, DiskFull, file_path, keep, looks_like_pdf
 from pipeline.crawl.links import page_links, resolve
 from pipeline.crawl.lock import RunLock
 from pipeline.crawl.report import CrawlReport, Problem
@@ -97,6 +97,7 @@ class _Crawler:
         self.queued: set[str] = set()
         self.pages_by_host: Counter[str] = Counter()
         self.downloads = 0
+        """New or changed PDFs kept this run (what `max_files` bounds)."""
         self.seq = itertools.count()
 
     # --- the queue -------------------------------------------------------------------------------------
@@ -271,9 +272,6 @@ class _Crawler:
             self._file(task, fetched)
         elif fetched.body is None:  # a page link answering with a PDF: asked again as a file
             self._push(replace(task, kind="file", seq=next(self.seq)))
-        elif looks_like_pdf(fetched.body):  # a PDF labelled as a page: keep it, not in the page cache
-            self.fetcher.forget(task.url)
-            self._file(task, self._as_file(fetched))
         else:
             self._page(task, fetched)
 
@@ -319,21 +317,8 @@ class _Crawler:
             elif task.depth < self.settings.max_depth:
                 self.add(link.url, "page", task.depth + 1, task.site, task.url, link.text)
 
-    def _as_file(self, fetched: Fetched) -> Fetched:
-        """A body read as a page, written out as a download."""
-        assert fetched.body is not None
-        part = Part(self.scratch)
-        try:
-            part.write(fetched.body)
-            sha256 = part.close()
-        except BaseException:
-            part.discard()
-            raise
-        return replace(fetched, body=None, file=part.path, size=part.size, sha256=sha256, head=part.head)
-
     def _file(self, task: Task, fetched: Fetched) -> None:
         files, run_id = self.report.files, self.report.run_id
-        self.downloads += 1
         if not looks_like_pdf(fetched.head):
             fetched.discard()
             detail = (f"{fetched.content_type or 'no Content-Type'}, {fetched.size} bytes, no %PDF signature "
@@ -349,6 +334,8 @@ class _Crawler:
             run_id, facts, fetched.sha256, fetched.size, str(path.relative_to(self.out))
         )
         files[outcome] += 1
+        if outcome != "unchanged":
+            self.downloads += 1
         if outcome == "changed":
             self.report.changed.append(task.url)
 

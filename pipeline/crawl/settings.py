@@ -30,7 +30,7 @@ class CrawlSettings:
     max_depth: int = 2
     """Links followed away from a start page (pagination does not count: it is the same list)."""
     max_files: int = 500
-    """PDFs downloaded in one run (a revalidated one, answered 304, does not count); the rest wait."""
+    """New or changed PDFs kept in one run (bytes we already hold do not count); the rest wait."""
     max_seconds: float = 7200.0
     """The run's deadline: no request starts after it, and one still running is cut at it."""
     timeout: float = 30.0

@@ -44,7 +44,10 @@ class Site:
 
 
 def host_of(url: str) -> str:
-    return urlsplit(url).netloc.lower()
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:  # `http://[::1/`: the text where the host would be
+        return url.split("//", 1)[-1].split("/", 1)[0].lower()
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -53,12 +56,12 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 def site_of(url: str) -> str:
     """The site a URL belongs to: its host without a leading `www.`, and its port unless it is
     the scheme's own (so http://gz.gov.cn and https://www.gz.gov.cn are one site)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.")
     try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").removeprefix("www.")
         port = parts.port
     except ValueError:
-        return parts.netloc.lower()
+        return host_of(url)
     return host if port in (None, _DEFAULT_PORTS.get(parts.scheme)) else f"{host}:{port}"
 
 
