@@ -28,7 +28,8 @@ def normalize_url(url: str) -> str:
 def create(url: str = DEFAULT_URL) -> Engine:
     """An engine for `url`, without touching the schema."""
     url = normalize_url(url)
-    engine = create_engine(url)
+    # a pooled connection a server restart or pg_terminate_backend killed is replaced, not used
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine
@@ -94,10 +95,10 @@ def _read_only(url: str, text: str) -> str:
     path = _sqlite_path(url)
     if path is None:
         return f"the database is read-only ({text.splitlines()[0]})"
-    if path.exists() and not os.access(path, os.W_OK):
-        return f"the database is read-only: {path} cannot be written (ingest and crawl write to it)"
-    return (f"the database is read-only: its folder {path.parent} cannot be written "
-            "(SQLite keeps its -wal and -shm files beside the database)")  # fmt: skip
+    if not os.access(path.parent, os.W_OK):
+        return (f"the database is read-only: its folder {path.parent} cannot be written "
+                "(SQLite keeps its -wal and -shm files beside the database)")  # fmt: skip
+    return f"the database is read-only: {path} cannot be written (ingest and crawl write to it)"
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -143,14 +144,14 @@ def _dispose(engine: Engine | None) -> None:
 
 
 def _writable(engine: Engine) -> bool:
-    """Whether the database takes writes, found before any work is done for it. SQLite takes its
-    write lock (the begin hook's BEGIN IMMEDIATE: a read-only file raises) and lets it go;
-    PostgreSQL says whether its transactions are read-only (a standby, a read-only role)."""
+    """Whether the database takes writes, found before any work is done for it. SQLite is given
+    a write that changes nothing, rolled back (a read-only file raises); PostgreSQL says whether
+    its transactions are read-only (a standby, a read-only database or role)."""
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
             read_only = conn.exec_driver_sql("SHOW transaction_read_only").scalar() == "on"
         else:
-            conn.exec_driver_sql("SELECT 1")
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num = version_num")
             read_only = False
         conn.rollback()
     return not read_only

@@ -49,6 +49,8 @@ class Diagnosis:
     tables: int
     checks_passed: int
     covered: int
+    checks: int = 0
+    """Checks run, whatever their outcome."""
     causes: dict[str, list[Finding]] = field(default_factory=dict)
     warnings: list[Finding] = field(default_factory=list)
     """Checks of severity warn that did not pass: worth reading, no evidence of a misread."""
@@ -59,13 +61,26 @@ class Diagnosis:
         return sum(len(f) for f in self.causes.values())
 
     @property
+    def missing(self) -> list[str]:
+        """What trust would need and the parse lacks: tables read, checks run, rows they compared."""
+        gaps = []
+        if not self.tables:
+            gaps.append(f"no tables were read from its {self.pages} page{'s' if self.pages != 1 else ''}")
+        if not self.checks:
+            gaps.append("no check was run")
+        elif not self.checks_passed or not self.covered:
+            gaps.append("no check compared anything")
+        return gaps
+
+    @property
     def verdict(self) -> str:
+        """`trust` only with tables read and checks that compared them, all passing."""
         if self.refused:
             return f"refused: {self.refused}"
-        if not self.failures and self.checks_passed and self.covered:
+        if self.missing:
+            return f"no evidence: {'; '.join(self.missing)}; treat every figure as unverified"
+        if not self.failures:
             return f"trust: every check passes ({self.checks_passed} checks over {self.covered} rows and figures)"
-        if not self.checks_passed:
-            return "no evidence: no check compared anything; treat every figure as unverified"
         worst = max(self.causes, key=lambda c: len(self.causes[c]))
         return (f"check before use: {self.failures} failed checks, mostly {worst} "
                 f"({len(self.causes[worst])}); {self.checks_passed} checks pass")
@@ -79,7 +94,7 @@ def diagnose(document: Document) -> Diagnosis:
     """Group a parsed document's failed checks (and unknown tables) by likely cause."""
     passed = [c for c in document.checks if c.status == "pass"]
     diagnosis = Diagnosis(document.meta.source, document.meta.page_count, len(document.tables), len(passed),
-                          sum(c.covered or 0 for c in passed))
+                          sum(c.covered or 0 for c in passed), checks=len(document.checks))
     for index, table in enumerate(document.tables):
         if table.kind == UNKNOWN:
             diagnosis.causes.setdefault("unknown kind", []).append(
@@ -118,7 +133,7 @@ def as_dict(diagnosis: Diagnosis) -> dict[str, Any]:
     return {
         "source": diagnosis.source, "pages": diagnosis.pages, "tables": diagnosis.tables,
         "checks_passed": diagnosis.checks_passed, "covered": diagnosis.covered, "failures": diagnosis.failures,
-        "verdict": diagnosis.verdict, "refused": diagnosis.refused,
+        "verdict": diagnosis.verdict, "missing": diagnosis.missing, "refused": diagnosis.refused,
         "causes": {cause: [vars(f) for f in findings] for cause, findings in diagnosis.causes.items()},
         "warnings": [vars(f) for f in diagnosis.warnings],
     }

@@ -154,7 +154,9 @@ def test_view_joins_line_items_with_documents_and_code_names(
 ) -> None:
     engine = open_engine(db_url)
     load(engine, make_document())
-    load(engine, make_document(sha256="b" * 64, source="other.pdf"))
+    other = make_document(sha256="b" * 64, source="other.pdf")
+    other.meta.department = "北京市财政局机关服务中心"  # another disclosure: a copy of the same would supersede
+    load(engine, other)
     with engine.connect() as conn:
         rows = conn.execute(
             text(

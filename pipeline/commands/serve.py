@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from db.engine import open_engine
 from pipeline.serve.site import serve as run_site
 
 
@@ -28,5 +29,6 @@ def serve(db_path: Path, port: int, host: str, pdf_dirs: tuple[Path, ...]) -> No
     PDFs, each page number a link to its page. PostgreSQL users: copy the
     database first with `yusuan export --format sqlite -o FILE`.
     """
+    open_engine(str(db_path), write=False).dispose()  # a database it cannot serve: one line, exit 2
     click.echo(f"serving {db_path} on http://{host}:{port}/yusuan", err=True)
     run_site(db_path, host, port, pdf_dirs)
