@@ -87,5 +87,7 @@ class RunLock:
         self.owner_path.write_text(json.dumps({"pid": os.getpid(), "started": started}), encoding="utf-8")
 
     def release(self) -> None:
-        self.owner_path.unlink(missing_ok=True)
-        self._lock.release()
+        """Let the lock go, if this run holds it (never another run's owner file)."""
+        if self._lock.is_locked:
+            self.owner_path.unlink(missing_ok=True)
+            self._lock.release()

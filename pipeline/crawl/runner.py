@@ -420,11 +420,12 @@ def crawl(
     settings = settings or CrawlSettings()
     started = time.monotonic()
     work = out / WORK_DIR
+    lock = RunLock(work)
     try:
         work.mkdir(parents=True, exist_ok=True)
-        lock = RunLock(work)
         lock.acquire()
     except OSError as exc:
+        lock.release()
         raise DiskFull(f"cannot write {work}: {exc.strerror or exc}") from exc
     engine: Engine | None = None
     try:
