@@ -474,3 +474,22 @@ def test_a_lock_held_in_the_name_of_a_dead_crawl_is_taken_over(
     assert f"took over the lock of a crawl that died (pid {dead.pid}, started then)" in report.summary_lines()
     _good_fetched(report, urls)
     assert not (tmp_path / "out" / WORK_DIR / "crawl.owner").exists()  # released at the end
+
+
+def test_values_too_long_for_their_columns_are_recorded_not_fatal(
+    new_host: Callable[[], Host], db_url: str, tmp_path: Path
+) -> None:
+    """On PostgreSQL a 300-character Content-Type or a 5,000-character URL would not fit the crawl's
+    tables: recorded cut (or as a bad URL), the crawl goes on."""
+    host = new_host()
+    host.put("/files/odd.pdf", send(200, OTHER, "application/" + "x" * 300, Last_Modified="Y" * 100))
+    start = column(host, "/files/odd.pdf", "/files/" + "长" * 1000 + ".pdf")
+    report = crawl([start], (), tmp_path / "out", db_url, FAST, progress=False)
+    assert report.failed == {"bad_url": 1} and report.files["new"] == 2
+    engine = open_engine(db_url)
+    with Session(engine) as session:
+        odd = session.scalars(select(CrawlUrlRow).where(CrawlUrlRow.url.like("%/odd.pdf"))).one()
+        long = session.scalars(select(CrawlUrlRow).where(CrawlUrlRow.reason == "bad_url")).one()
+    engine.dispose()
+    assert odd.status == "ok" and odd.last_modified is None and len(odd.content_type or "") == 100
+    assert len(long.url) == 2048 and "more than 2048" in (long.detail or "")

@@ -50,6 +50,8 @@ from schemas.errors import Reason
 WORK_DIR = ".yusuan-crawl"
 """Inside --out: the lock, the HTTP cache and unfinished downloads."""
 REDIRECTS = (301, 302, 303, 307, 308)
+MAX_URL = 2048
+"""Longer URLs are recorded (cut here) as `bad_url`, never requested: what browsers and servers take."""
 HTML_TYPES = ("", "text/html", "application/xhtml+xml", "text/plain")
 
 
@@ -106,6 +108,8 @@ class _Crawler:
         self, url: str, kind: str, depth: int, site: Site, referrer: str | None = None, text: str = "",
         hops: int = 0, problem: str | None = None,
     ) -> None:  # fmt: skip
+        if len(url) > MAX_URL:
+            url, problem = url[:MAX_URL], f"a URL of {len(url)} characters (more than {MAX_URL})"
         key = _key(url)
         if key in self.queued:
             return
@@ -223,11 +227,15 @@ class _Crawler:
     # --- one task --------------------------------------------------------------------------------------
 
     def _facts(self, task: Task, status: str, fetched: Fetched | None = None, **more: object) -> UrlFacts:
+        """What is recorded of a URL, each value a server sent cut to its column (a 300-character
+        Content-Type is the server's folly, not a reason for the crawl's memory to refuse the row)."""
         headers = fetched.headers if fetched else {}
+        last_modified = headers.get("last-modified")
         return UrlFacts(
-            url=_key(task.url), host=host_of(task.url), site=task.site.name, kind=task.kind,
+            url=_key(task.url), host=host_of(task.url)[:255], site=task.site.name, kind=task.kind,
             status=status, http_status=fetched.status if fetched else None, etag=headers.get("etag"),
-            last_modified=headers.get("last-modified"), content_type=fetched.content_type if fetched else None,
+            last_modified=last_modified if last_modified and len(last_modified) <= 64 else None,
+            content_type=fetched.content_type[:100] if fetched else None,
             referrer=task.referrer, link_text=task.text or None, **more,  # type: ignore[arg-type]
         )  # fmt: skip
 
