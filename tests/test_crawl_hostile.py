@@ -493,3 +493,11 @@ def test_values_too_long_for_their_columns_are_recorded_not_fatal(
     engine.dispose()
     assert odd.status == "ok" and odd.last_modified is None and len(odd.content_type or "") == 100
     assert len(long.url) == 2048 and "more than 2048" in (long.detail or "")
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_line(new_host: Callable[[], Host], tmp_path: Path) -> None:
+    host = new_host()
+    out = Path("/proc/yusuan-crawl-test")  # no process, root included, may create a folder there
+    result = CliRunner().invoke(main, ["crawl", column(host), "--out", str(out), "--db", str(tmp_path / "y.db")])
+    assert result.exit_code == 1 and result.output.startswith(f"yusuan crawl: cannot write {out}/")
+    assert len(result.output.strip().splitlines()) == 1 and host.hits == []

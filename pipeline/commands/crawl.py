@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from pipeline.commands.options import db_option
-from pipeline.crawl import SHIPPED, CrawlLocked, CrawlSettings, DiskFull, crawl, load_sites
+from pipeline.crawl import SHIPPED, CrawlLocked, CrawlSettings, DiskError, DiskFull, crawl, load_sites
 from pipeline.crawl.sites import site_for_url
 
 _DEFAULTS = CrawlSettings()
@@ -80,6 +80,9 @@ def crawl_cmd(
         return
     except DiskFull as exc:
         click.echo(f"yusuan crawl: the disk is full: {exc}", err=True)
+        raise SystemExit(1) from exc
+    except DiskError as exc:
+        click.echo(f"yusuan crawl: {exc}", err=True)
         raise SystemExit(1) from exc
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))

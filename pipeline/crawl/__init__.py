@@ -5,7 +5,7 @@ fetch (httpx + hishel) -> robots (protego) -> links (w3lib, parsel) -> files
 under a lock (one run per output folder).
 """
 
-from pipeline.crawl.files import DiskFull
+from pipeline.crawl.files import DiskError, DiskFull
 from pipeline.crawl.lock import CrawlLocked
 from pipeline.crawl.report import CrawlReport
 from pipeline.crawl.runner import crawl
@@ -13,5 +13,6 @@ from pipeline.crawl.settings import CrawlSettings
 from pipeline.crawl.sites import SHIPPED, Site, load_sites
 
 __all__ = [
-    "SHIPPED", "CrawlLocked", "CrawlReport", "CrawlSettings", "DiskFull", "Site", "crawl", "load_sites",
+    "SHIPPED", "CrawlLocked", "CrawlReport", "CrawlSettings", "DiskError", "DiskFull", "Site", "crawl",
+    "load_sites",
 ]  # fmt: skip

@@ -26,7 +26,8 @@ class DiskError(Exception):
     """A file of the crawl's that could not be written for another reason (permissions, I/O)."""
 
 
-def _refused(exc: OSError, what: Path) -> Exception:
+def refused_write(exc: OSError, what: Path) -> DiskFull | DiskError:
+    """The error a failed write is: the disk full, or another reason."""
     kind = DiskFull if exc.errno in _FULL else DiskError
     return kind(f"cannot write {what}: {exc.strerror or exc}")
 
@@ -53,7 +54,7 @@ class Part:
             scratch.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(dir=scratch, prefix="part-")
         except OSError as exc:
-            raise _refused(exc, scratch) from exc
+            raise refused_write(exc, scratch) from exc
         self.path = Path(name)
         self._file = fdopen(fd, "wb")
         self._digest = hashlib.sha256()
@@ -64,7 +65,7 @@ class Part:
         try:
             self._file.write(chunk)
         except OSError as exc:
-            raise _refused(exc, self.path) from exc
+            raise refused_write(exc, self.path) from exc
         self._digest.update(chunk)
         if len(self.head) < 1024:
             self.head += chunk[: 1024 - len(self.head)]
@@ -75,7 +76,7 @@ class Part:
         try:
             self._file.close()
         except OSError as exc:
-            raise _refused(exc, self.path) from exc
+            raise refused_write(exc, self.path) from exc
         return self._digest.hexdigest()
 
     def discard(self) -> None:
@@ -97,5 +98,5 @@ def keep(out: Path, scratch_file: Path, sha256: str) -> Path:
             os.replace(scratch_file, dest)
     except OSError as exc:
         scratch_file.unlink(missing_ok=True)
-        raise _refused(exc, dest) from exc
+        raise refused_write(exc, dest) from exc
     return dest

@@ -37,7 +37,7 @@ from w3lib.url import canonicalize_url
 
 from db.engine import DEFAULT_URL, DatabaseUnavailable, masked, open_engine, reason_of
 from pipeline.crawl.fetch import Fetched, Fetcher, FetchError, Kind, Validators
-from pipeline.crawl.files import DiskError, DiskFull, file_path, keep, looks_like_pdf
+from pipeline.crawl.files import DiskError, DiskFull, file_path, keep, looks_like_pdf, refused_write
 from pipeline.crawl.links import page_links, resolve
 from pipeline.crawl.lock import RunLock
 from pipeline.crawl.report import CrawlReport, Problem
@@ -421,9 +421,9 @@ def crawl(
     """Crawl the start pages of `sites` and `urls`, keep new PDFs under `out`, remember
     everything in the database at `db_url`, and with `ingest` load what is new.
 
-    Raises `lock.CrawlLocked` when another live crawl is using `out`, `files.DiskFull` when
-    `out` has no room even for the crawl's own folder, and `DatabaseUnavailable` when the
-    database cannot be opened or written.
+    Raises `lock.CrawlLocked` when another live crawl is using `out`, `files.DiskFull` or
+    `files.DiskError` when `out` cannot take even the crawl's own folder, and
+    `DatabaseUnavailable` when the database cannot be opened or written.
     """
     settings = settings or CrawlSettings()
     started = time.monotonic()
@@ -434,7 +434,7 @@ def crawl(
         lock.acquire()
     except OSError as exc:
         lock.release()
-        raise DiskFull(f"cannot write {work}: {exc.strerror or exc}") from exc
+        raise refused_write(exc, work) from exc
     engine: Engine | None = None
     try:
         shutil.rmtree(work / "partial", ignore_errors=True)  # what a killed run was downloading
