@@ -27,6 +27,11 @@ system-deps:
 	@if ! command -v ocrmypdf >/dev/null || ! ls /usr/share/tesseract-ocr/*/tessdata/chi_sim.traineddata >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ocrmypdf tesseract-ocr tesseract-ocr-chi-sim; \
 	fi
+	@# The re-saved copies of a disclosure in tests/test_same_disclosure.py (an owner password) are made by qpdf;
+	@# the read-only database tests drop root's file powers with setpriv (util-linux).
+	@if ! command -v qpdf >/dev/null || ! command -v setpriv >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qpdf util-linux; \
+	fi
 
 demo: $(BIN)/yusuan
 	$(BIN)/yusuan ingest fixtures/*.pdf --db sqlite:///yusuan.db

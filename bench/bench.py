@@ -98,7 +98,9 @@ def dask_ingest(files: list[Path], workers: int, workdir: Path) -> None:
 
 
 def repeated_corpus(files: list[Path], count: int, folder: Path) -> list[Path]:
-    """`count` byte-distinct copies of the corpus files (a comment after %%EOF changes the sha256)."""
+    """`count` byte-distinct copies of the corpus files (a comment after %%EOF changes the sha256):
+    each is parsed, and loaded in place of the copy before it (the same disclosure in other bytes
+    supersedes, `db.loader`), so the database stays the corpus's size."""
     folder.mkdir(parents=True, exist_ok=True)
     copies = []
     for i in range(count):

@@ -20,7 +20,7 @@ def copy_to_sqlite(source_url: str, target: Path) -> dict[str, int]:
     """Copy every table of `source_url` into the new SQLite file `target`; rows per table."""
     if target.exists():
         raise FileExistsError(f"{target} exists; choose a new file")
-    source, destination = open_engine(source_url), open_engine(f"sqlite:///{target}")
+    source, destination = open_engine(source_url, write=False), open_engine(f"sqlite:///{target}")
     counts: dict[str, int] = {}
     try:
         with source.connect() as reader, destination.begin() as writer:

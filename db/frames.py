@@ -27,7 +27,7 @@ def read_frame(url: str, what: str, **filters: Any) -> pd.DataFrame:
     """
     import pandas as pd
 
-    engine = open_engine(url)
+    engine = open_engine(url, write=False)
     try:
         with Session(engine) as session:
             columns, rows = table_rows(session, what, Filters(**filters))

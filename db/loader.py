@@ -3,7 +3,10 @@
 A document is keyed by its sha256. Loading one that is already there is a
 no-op, unless `force` is set or the stored rows come from an older parser
 version; then the document's rows are replaced inside the same transaction,
-so readers see either the old rows or the new ones, never a mix.
+so readers see either the old rows or the new ones, never a mix. A new
+document that is the same disclosure as a stored one in other bytes (a
+re-saved PDF: same department, year, kind and level, identical tables)
+supersedes it in the same transaction (`LoadOutcome.superseded`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from db.fingerprint import tables_digest
 from db.models import (
     CHILD_TABLES,
     Base,
@@ -31,6 +35,7 @@ from db.models import (
     ProjectRow,
     SectionRow,
     SourceTableRow,
+    SupersededRow,
     ThreePublicRow,
     UnaccountedRow,
 )
@@ -40,9 +45,19 @@ Status = Literal["inserted", "replaced", "skipped"]
 
 
 @dataclass(frozen=True)
+class Superseded:
+    """An earlier copy of the same disclosure, in other bytes, that the loaded document replaced."""
+
+    document_id: int
+    sha256: str
+    source: str
+
+
+@dataclass(frozen=True)
 class LoadOutcome:
     status: Status
     document_id: int
+    superseded: tuple[Superseded, ...] = ()
 
 
 def version_key(version: str) -> tuple[int | str, ...]:
@@ -70,17 +85,31 @@ def load(target: Session | Engine, doc: Document, force: bool = False) -> LoadOu
         return _load(session, doc, force)
 
 
+def _insert_new(session: Session, values: dict[str, Any]) -> int | None:
+    """Insert the document row unless its sha256 is stored: its id, or None.
+
+    ON CONFLICT DO NOTHING, so that two ingests loading the same file at once do not
+    both fail: on PostgreSQL the second waits for the first to commit and then finds
+    its row; on SQLite the write lock serializes them before this."""
+    dialect = session.get_bind().dialect.name
+    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert_fn(DocumentRow).values(**values).on_conflict_do_nothing(index_elements=["sha256"])
+    return session.execute(statement.returning(DocumentRow.id)).scalar()
+
+
 def _load(session: Session, doc: Document, force: bool) -> LoadOutcome:
     meta = doc.meta
-    existing = session.execute(
-        select(DocumentRow.id, DocumentRow.parser_version).where(DocumentRow.sha256 == meta.sha256)
-    ).first()
     document_values = _document_values(doc)
+    inserted = _insert_new(session, document_values)
+    existing = None if inserted is not None else session.execute(
+        select(DocumentRow.id, DocumentRow.parser_version).where(DocumentRow.sha256 == meta.sha256).with_for_update()
+    ).one()  # fmt: skip
+    superseded: tuple[Superseded, ...] = ()
     if existing is None:
-        document_id = session.execute(
-            insert(DocumentRow).values(**document_values).returning(DocumentRow.id)
-        ).scalar_one()
+        assert inserted is not None
+        document_id = inserted
         status: Status = "inserted"
+        superseded = _supersede(session, doc, document_id, document_values["tables_sha256"])
     elif force or is_newer(meta.parser_version, existing.parser_version):
         document_id = existing.id
         for table in CHILD_TABLES:
@@ -94,7 +123,40 @@ def _load(session: Session, doc: Document, force: bool) -> LoadOutcome:
         if rows:  # one executemany per table, past the ORM's per-row bookkeeping
             connection.execute(insert(child), rows)
     _remember_code_names(session, doc)
-    return LoadOutcome(status, document_id)
+    return LoadOutcome(status, document_id, superseded)
+
+
+def _supersede(session: Session, doc: Document, document_id: int, digest: str | None) -> tuple[Superseded, ...]:
+    """Retire the earlier copies of this disclosure: documents of the same department, year, kind
+    and level with identical tables (`db.fingerprint`). Their sha256s are remembered in
+    `superseded`, pointing at this document, so ingesting an old copy again skips it."""
+    meta = doc.meta
+    if digest is None or not (meta.department and meta.fiscal_year and meta.doc_kind):
+        return ()
+    twins = session.execute(
+        select(DocumentRow.id, DocumentRow.sha256, DocumentRow.source).where(
+            DocumentRow.tables_sha256 == digest, DocumentRow.id != document_id,
+            DocumentRow.department == meta.department, DocumentRow.fiscal_year == meta.fiscal_year,
+            DocumentRow.doc_kind == meta.doc_kind,
+            DocumentRow.reporting_level.is_not_distinct_from(meta.reporting_level),
+            DocumentRow.region.is_not_distinct_from(meta.region),
+        )
+    ).all()  # fmt: skip
+    if not twins:
+        return ()
+    old = [t.id for t in twins]
+    session.execute(update(SupersededRow).where(SupersededRow.document_id.in_(old)).values(document_id=document_id))
+    stamp = datetime.now(UTC).replace(tzinfo=None)
+    session.execute(insert(SupersededRow), [
+        {"sha256": t.sha256, "document_id": document_id, "source": t.source, "superseded_at": stamp} for t in twins
+    ])  # fmt: skip
+    retire(session, [t.sha256 for t in twins], keep=document_id)
+    return tuple(Superseded(t.id, t.sha256, t.source) for t in twins)
+
+
+def superseded_by(session: Session, sha256: str) -> int | None:
+    """The document that stands for these bytes, a copy it superseded; None if they are no such copy."""
+    return session.scalar(select(SupersededRow.document_id).where(SupersededRow.sha256 == sha256))
 
 
 def retire(session: Session, sha256s: Sequence[str], keep: int) -> list[int]:
@@ -123,6 +185,7 @@ def _document_values(doc: Document) -> dict[str, Any]:
     values["pages_with_unmapped_glyphs"] = list(doc.pages_with_unmapped_glyphs)
     values["amounts_printed"] = doc.amounts_printed
     values["loaded_at"] = datetime.now(UTC).replace(tzinfo=None)
+    values["tables_sha256"] = tables_digest((t.kind, t.title, t.unit, t.header, t.rows) for t in doc.tables)
     return values
 
 

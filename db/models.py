@@ -53,6 +53,19 @@ class DocumentRow(Base):
     """Pages read by OCR (scanned, no text layer); migration 0008."""
     amounts_printed: Mapped[int] = mapped_column(server_default="0")
     """Amounts the document prints in its tables and text; `unaccounted` lists those without a meaning (0010)."""
+    tables_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    """`db.fingerprint.tables_digest` of its tables: a copy in other bytes has the same (0012)."""
+
+
+class SupersededRow(Base):
+    """A copy of a disclosure in other bytes that a later copy (the document) superseded."""
+
+    __tablename__ = "superseded"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document_id: Mapped[int] = _document_fk()
+    source: Mapped[str] = mapped_column(Text)
+    superseded_at: Mapped[datetime]
 
 
 class SectionRow(Base):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -60,19 +61,62 @@ def ocr_copy(path: str, sha256: str, settings: ExtractSettings) -> str:
             "pages have no text layer and OCRmyPDF is not installed (apt-get install ocrmypdf tesseract-ocr-chi-sim)",
         )
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+    _sweep(folder)
+    # OCRmyPDF's own temporary files (TMPDIR) live in this folder too, so they go with it
+    with tempfile.TemporaryDirectory(dir=folder, prefix=f"{_TMP_PREFIX}{os.getpid()}-") as tmp:
         out = Path(tmp) / "ocr.pdf"
         command = ["ocrmypdf", "--language", LANGUAGE, "--skip-text", "--oversample", str(settings.ocr_dpi),
                    "--output-type", "pdf", "--quiet", "--jobs", "1", path, str(out)]
+        timeout = _timeout(path, settings)
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=_timeout(path, settings))
+            returncode, stderr = _run_in_own_group(command, timeout, {**os.environ, "TMPDIR": tmp})
         except subprocess.TimeoutExpired as exc:
-            raise RejectedInput(path, Reason.IMAGE_ONLY, f"OCR took longer than {exc.timeout:.0f} s") from exc
-        if done.returncode != 0 or not out.exists():
-            detail = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+            raise RejectedInput(path, Reason.IMAGE_ONLY, f"OCR took longer than {timeout:.0f} s") from exc
+        if returncode != 0 or not out.exists():
+            detail = (stderr.strip().splitlines() or [f"exit status {returncode}"])[-1]
             raise RejectedInput(path, Reason.IMAGE_ONLY, f"pages have no text layer and OCR failed: {detail}")
         os.replace(out, target)  # atomic: a concurrent parse of the same file sees all or nothing
     return str(target)
+
+
+_TMP_PREFIX = ".ocr-"
+
+
+def _run_in_own_group(command: list[str], timeout: float, env: dict[str, str]) -> tuple[int, str]:
+    """Run OCRmyPDF in a process group of its own, and kill the whole group (it and the
+    Tesseract processes it started) when it overruns `timeout` or this process is stopped
+    (the ingest pool asks a worker past its timeout to stop with SIGTERM): killing OCRmyPDF
+    alone left Tesseract running on for most of a minute."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+                               start_new_session=True)  # fmt: skip
+    try:
+        _out, stderr = process.communicate(timeout=timeout)
+    except BaseException:  # the timeout, or SystemExit / KeyboardInterrupt while waiting
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.communicate()
+        raise
+    return process.returncode, stderr
+
+
+def _sweep(folder: Path) -> None:
+    """Remove what OCR runs killed outright (SIGKILL, no chance to clean up) left in the cache."""
+    for leftover in folder.glob(f"{_TMP_PREFIX}*"):
+        pid = leftover.name.removeprefix(_TMP_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _timeout(path: str, settings: ExtractSettings) -> float:

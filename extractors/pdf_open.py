@@ -49,14 +49,24 @@ def combined_sha256(digests: Sequence[str]) -> str:
     return hashlib.sha256("".join(digests).encode("ascii")).hexdigest()
 
 
-def _check_bytes(path: str) -> None:
+def _check_bytes(path: str, tail_bytes: int) -> None:
+    """Refuse in milliseconds what is no whole PDF: empty, no %PDF header, or no cross-reference
+    pointer at its end (truncated, or a sparse or zero-filled file behind a `%PDF` header, which
+    pdfminer would otherwise scan byte by byte for objects to repair it)."""
     size = Path(path).stat().st_size
     if size == 0:
         raise RejectedInput(path, Reason.EMPTY, "the file is empty (0 bytes)")
     with open(path, "rb") as handle:
         head = handle.read(1024)
+        handle.seek(max(0, size - tail_bytes))
+        tail = handle.read(tail_bytes)
     if b"%PDF-" not in head:
         raise RejectedInput(path, Reason.NOT_PDF, "the file is not a PDF (no %PDF header)")
+    if b"startxref" not in tail and b"%%EOF" not in tail:
+        raise RejectedInput(
+            path, Reason.CORRUPT,
+            f"the PDF is truncated or broken: no startxref or %%EOF in its last {min(size, tail_bytes)} bytes",
+        )
 
 
 def _cause(exc: BaseException) -> BaseException:
@@ -67,7 +77,7 @@ def _cause(exc: BaseException) -> BaseException:
 
 def open_pdf(path: str, settings: ExtractSettings) -> pdfplumber.PDF:
     """A pdfplumber PDF whose pages can all be read, or `RejectedInput`."""
-    _check_bytes(path)
+    _check_bytes(path, settings.trailer_bytes)
     try:
         pdf = pdfplumber.open(path)
         count = len(pdf.pages)

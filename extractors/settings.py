@@ -46,6 +46,8 @@ class Layout:
     """A row whose cells match the header at least this share is the header printed again."""
     extra_header_lines: int = 2
     """A repeated header may wrap onto this many more lines than the first one did."""
+    run_on_cells: int = 2
+    """A row broken at a page foot runs on overleaf in at most this many cells (its long ones)."""
     near_bottom: float = 0.7
     """A table ending below this share of the page height may go on overleaf."""
     wrap_gap: float = 1.0
@@ -120,6 +122,9 @@ class ExtractSettings:
     engine: str = "pdfplumber"
     camelot_fallback: bool = True
     max_pages: int = 2000
+    trailer_bytes: int = 1024 * 1024
+    """A file's last bytes searched for `startxref` / `%%EOF`: with neither there it is refused as
+    corrupt at once (truncated, or zeros behind a `%PDF` header), before pdfminer scans it all."""
     layout: Layout = field(default_factory=Layout)
     ocr: bool = True
     ocr_cache: str | None = None
@@ -131,8 +136,8 @@ class ExtractSettings:
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise ValueError(f"unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}")
-        if self.max_pages < 1:
-            raise ValueError("max_pages must be at least 1")
+        if self.max_pages < 1 or self.trailer_bytes < 1024:
+            raise ValueError("max_pages must be at least 1 and trailer_bytes at least 1024")
         if self.ocr_dpi < 72 or self.ocr_seconds_per_page <= 0:
             raise ValueError("ocr_dpi must be at least 72 and ocr_seconds_per_page positive")
         if not isinstance(self.layout, Layout):

@@ -37,7 +37,6 @@ _GRAND_TOTAL_ROW = re.compile(r"^(收入|支出)?总计$")
 _ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．:：]|(?:指标|目标|任务)\s*\d+)")
 _SENTENCE_END = ("。", "；", ";", "！", "？")
 _TARGET_START = re.compile(r"^[≥≤≧≦=＝<>＜＞]|^\d")  # a target or a figure: a row of its own
-_MAX_RUN_ON_CELLS = 2  # a broken row runs on in its long cells only (a name, a description)
 _CONTINUED = re.compile(r"^续表[:：]?|[（(]续表?[)）]$|续表$")  # a repeated header may wrap onto more lines than the first one
 
 
@@ -143,7 +142,7 @@ def _form_mapping(building: _Building, grid: RawTable) -> list[int] | None:
     return mapping
 
 
-def _append_rows(building: _Building, grid: RawTable, start: int) -> None:
+def _append_rows(building: _Building, grid: RawTable, start: int, layout: Layout) -> None:
     """A continuation's body rows, its cells moved to the columns of the table it continues
     (a form's: of the page before, `_form_mapping`)."""
     if spec(building.table.kind).is_form:
@@ -160,7 +159,7 @@ def _append_rows(building: _Building, grid: RawTable, start: int) -> None:
                 if text:
                     placed[index] = f"{placed[index]}{text}" if placed[index] else text
             texts = placed
-        if table.rows and table.row_pages[-1] != grid.page and _rest_of_row(table.rows[-1], texts):
+        if table.rows and table.row_pages[-1] != grid.page and _rest_of_row(table.rows[-1], texts, layout.run_on_cells):
             table.rows[-1] = [f"{a or ''}{b}" if b else a for a, b in zip(table.rows[-1], _padded(texts, len(table.rows[-1])), strict=True)]
             continue  # the row the page broke: its cells go on where they stopped
         table.rows.append(texts)
@@ -171,7 +170,7 @@ def _padded(texts: list[str | None], width: int) -> list[str | None]:
     return [*texts, *[None] * (width - len(texts))][:width] if len(texts) != width else texts
 
 
-def _rest_of_row(above: list[str | None], row: list[str | None]) -> bool:
+def _rest_of_row(above: list[str | None], row: list[str | None], max_cells: int) -> bool:
     """The first row of a page carrying on the last row of the page before: a row a word processor
     broke at the page foot (`一般行政管理事务（组` | `织事务）`). It prints no figure, code or target, in
     one or two cells, fewer than that row fills and only under cells it fills; that row is no total, no cell of
@@ -179,7 +178,7 @@ def _rest_of_row(above: list[str | None], row: list[str | None]) -> bool:
     and this row starts no item of its own."""
     filled = {i for i, t in enumerate(row) if t}
     over = {i for i, t in enumerate(above) if t}
-    if not filled or not filled < over or len(filled) > _MAX_RUN_ON_CELLS:
+    if not filled or not filled < over or len(filled) > max_cells:
         return False
     texts = [squash(row[i] or "") for i in sorted(filled)]
     if any(AMOUNT.match(t) or _TARGET_START.match(t) for t in texts) or _ITEM_START.match(texts[0]):
@@ -210,7 +209,7 @@ def _start_table(grid: RawTable, caption: Caption, layout: Layout) -> _Building:
     )
     report = TableReport(grid.engine, grid.columns_from, header_rows)
     building = _Building(table, grid.n_cols, grid.col_edges, grid.col_edges, _leading_rows(grid), header_texts, report)
-    _append_rows(building, grid, header_rows)
+    _append_rows(building, grid, header_rows, layout)
     return building
 
 
@@ -257,7 +256,7 @@ def _continue_table(building: _Building, grid: RawTable, layout: Layout, retitle
         building.stitched.append(Stitch(grid.page, _why_continued(building, grid, start, retitled)))
     elif retitled:
         building.stitched.append(Stitch(grid.page, _why_continued(building, grid, start, retitled)))
-    _append_rows(building, grid, start)
+    _append_rows(building, grid, start, layout)
 
 
 def _why_continued(building: _Building, grid: RawTable, dropped: int, retitled: bool) -> str:

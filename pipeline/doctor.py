@@ -81,6 +81,8 @@ class Diagnosis:
     tables: int
     checks_passed: int
     covered: int
+    checks: int = 0
+    """Checks run, whatever their outcome."""
     causes: dict[str, list[Finding]] = field(default_factory=dict)
     warnings: list[Finding] = field(default_factory=list)
     """Checks of severity warn that did not pass: worth reading, no evidence of a misread."""
@@ -99,15 +101,29 @@ class Diagnosis:
         return sum(g.count for g in self.gaps)
 
     @property
+    def missing(self) -> list[str]:
+        """What trust would need and the parse lacks: tables read, checks run, rows they compared."""
+        gaps = []
+        if not self.tables:
+            gaps.append(f"no tables were read from its {self.pages} page{'s' if self.pages != 1 else ''}")
+        if not self.checks:
+            gaps.append("no check was run")
+        elif not self.checks_passed or not self.covered:
+            gaps.append("no check compared anything")
+        return gaps
+
+    @property
     def verdict(self) -> str:
+        """`trust` only with tables read, checks that compared them all passing, and every printed
+        amount accounted for."""
         if self.refused:
             return f"refused: {self.refused}"
         accounted = f"{self.printed - self.unaccounted} of {self.printed} printed amounts accounted for"
-        if not self.failures and not self.unaccounted and self.checks_passed and self.covered:
+        if self.missing:
+            return f"no evidence: {'; '.join(self.missing)}; treat every figure as unverified ({accounted})"
+        if not self.failures and not self.unaccounted:
             return (f"trust: every check passes ({self.checks_passed} checks over {self.covered} rows and figures) "
                     f"and every printed amount is accounted for ({self.printed})")
-        if not self.checks_passed:
-            return f"no evidence: no check compared anything; treat every figure as unverified ({accounted})"
         problems = []
         if self.failures:
             worst = max(self.causes, key=lambda c: len(self.causes[c]))
@@ -133,8 +149,8 @@ def diagnose(document: Document) -> Diagnosis:
     """Group a parsed document's failed checks (and unknown tables) by likely cause."""
     passed = [c for c in document.checks if c.status == "pass"]
     diagnosis = Diagnosis(document.meta.source, document.meta.page_count, len(document.tables), len(passed),
-                          sum(c.covered or 0 for c in passed), printed=document.amounts_printed,
-                          gaps=gaps(document.unaccounted))
+                          sum(c.covered or 0 for c in passed), checks=len(document.checks),
+                          printed=document.amounts_printed, gaps=gaps(document.unaccounted))
     for index, table in enumerate(document.tables):
         if table.kind == UNKNOWN:
             diagnosis.causes.setdefault("unknown kind", []).append(
@@ -173,7 +189,7 @@ def as_dict(diagnosis: Diagnosis) -> dict[str, Any]:
     return {
         "source": diagnosis.source, "pages": diagnosis.pages, "tables": diagnosis.tables,
         "checks_passed": diagnosis.checks_passed, "covered": diagnosis.covered, "failures": diagnosis.failures,
-        "verdict": diagnosis.verdict, "refused": diagnosis.refused,
+        "verdict": diagnosis.verdict, "missing": diagnosis.missing, "refused": diagnosis.refused,
         "causes": {cause: [vars(f) for f in findings] for cause, findings in diagnosis.causes.items()},
         "warnings": [vars(f) for f in diagnosis.warnings],
         "amounts": {"printed": diagnosis.printed, "accounted": diagnosis.printed - diagnosis.unaccounted},

@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -41,9 +42,26 @@ class PgServer:
     host: str
     port: int
     user: str
+    data: Path | None = None
+    command: tuple[str, ...] = ()
+    """How to run its binaries (`runuser -u postgres --` as root) and where they are, for stop/start."""
+    options: str = ""
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://{self.user}@{self.host}:{self.port}/{database}"
+
+    def _pg_ctl(self, *args: str) -> None:
+        assert self.data is not None
+        *prefix, bindir = self.command
+        subprocess.run([*prefix, str(Path(bindir) / "pg_ctl"), "-D", str(self.data), *args], check=True,
+                       capture_output=True, cwd=self.data.parent)  # fmt: skip
+
+    def stop(self, mode: str = "fast") -> None:
+        self._pg_ctl("-m", mode, "-w", "stop")
+
+    def start(self) -> None:
+        assert self.data is not None
+        self._pg_ctl("-l", str(self.data.parent / "server.log"), "-w", "-o", self.options, "start")
 
 
 def _pg_bindir() -> Path | None:
@@ -74,8 +92,8 @@ def _unprivileged_user() -> str | None:
     raise RuntimeError("running as root and no unprivileged user (postgres, nobody) to run PostgreSQL as")
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
+@contextmanager
+def pg_server_started() -> Iterator[PgServer]:
     """initdb + pg_ctl start on a free loopback port; stopped and deleted at the end."""
     bindir = _pg_bindir()
     if bindir is None:
@@ -90,33 +108,36 @@ def pg_server() -> Iterator[PgServer]:
         entry = pwd.getpwnam(run_as)
         os.chown(root, entry.pw_uid, entry.pw_gid)
     data, port = root / "data", _free_port()
-
-    def run(*args: str) -> None:
-        subprocess.run([*prefix, *args], check=True, capture_output=True, cwd=root)
-
-    run(
-        str(bindir / "initdb"),
-        "-D",
-        str(data),
-        "-U",
-        "yusuan",
-        "-A",
-        "trust",
-        "-E",
-        "UTF8",
-        "--locale=C",
-        "--no-sync",
-    )
+    subprocess.run(
+        [*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "yusuan", "-A", "trust", "-E", "UTF8",
+         "--locale=C", "--no-sync"], check=True, capture_output=True, cwd=root,
+    )  # fmt: skip
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50"
-    run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w", "-o", options, "start")
+    server = PgServer("127.0.0.1", port, "yusuan", data, (*prefix, str(bindir)), options)
+    server.start()
     try:
-        yield PgServer("127.0.0.1", port, "yusuan")
+        yield server
     finally:
-        run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+                       capture_output=True, cwd=root)  # fmt: skip
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _admin(server: PgServer, sql: str) -> None:
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """The session's PostgreSQL server (never stopped by a test: see `pg_private`)."""
+    with pg_server_started() as server:
+        yield server
+
+
+@pytest.fixture
+def pg_private() -> Iterator[PgServer]:
+    """A PostgreSQL server of the test's own, which it may stop and start (an outage)."""
+    with pg_server_started() as server:
+        yield server
+
+
+def admin(server: PgServer, sql: str) -> None:
     import psycopg
 
     with psycopg.connect(
@@ -133,9 +154,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     server: PgServer = request.getfixturevalue("pg_server")
     name = f"t_{uuid.uuid4().hex[:12]}"
-    _admin(server, f"CREATE DATABASE {name}")
+    admin(server, f"CREATE DATABASE {name}")
     yield server.url(name)
-    _admin(server, f"DROP DATABASE {name} WITH (FORCE)")
+    admin(server, f"DROP DATABASE {name} WITH (FORCE)")
 
 
 def sample_document(

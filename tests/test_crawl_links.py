@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.crawl.links import decode_page, page_links
-from pipeline.crawl.robots import parse_robots
+from pipeline.crawl.robots import parse_robots, unreachable
 from pipeline.crawl.sites import SHIPPED, Site, load_sites, parse_sites
 
 BASE = "http://www.example.gov.cn/zwgk/ysjs/index.html"
@@ -94,7 +94,8 @@ def test_robots_rules_missing_file_and_unreachable_host() -> None:
     )
     assert parse_robots(404, b"").allows("http://h/private/a.html")
     assert not parse_robots(503, b"").allows("http://h/ysjs/")
-    assert not parse_robots(None, b"").allows("http://h/ysjs/")
+    assert not unreachable("connection", "refused").allows("http://h/ysjs/")
+    assert unreachable("redirect_loop", "Exceeded maximum allowed redirects.").allows("http://h/ysjs/")
 
 
 def test_the_shipped_sites_file_names_every_corpus_publisher() -> None:

@@ -157,7 +157,9 @@ def test_view_joins_line_items_with_documents_and_code_names(
 ) -> None:
     engine = open_engine(db_url)
     load(engine, make_document())
-    load(engine, make_document(sha256="b" * 64, source="other.pdf"))
+    other = make_document(sha256="b" * 64, source="other.pdf")
+    other.meta.department = "北京市财政局机关服务中心"  # another disclosure: a copy of the same would supersede
+    load(engine, other)
     with engine.connect() as conn:
         rows = conn.execute(
             text(
@@ -316,6 +318,7 @@ def test_unaccounted_amounts_are_stored_with_the_document_and_counted_in_stats(
     document_id = load(engine, make_document()).document_id
     clean = make_document(sha256="c" * 64, source="clean.pdf")
     clean.unaccounted = []
+    clean.meta.department = "北京市审计局"  # another disclosure, not a copy of the first to supersede it
     load(engine, clean)
     with Session(engine) as session:
         back = read_document(session, document_id)

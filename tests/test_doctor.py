@@ -63,13 +63,14 @@ def test_unaccounted_amounts_are_listed_by_page_and_reason_and_a_parse_with_any_
 
     gap = [Unaccounted(3, f"{n}.5", "column_without_measure", f"table 0 row {n}") for n in range(3)]
     gap.append(Unaccounted(5, "7.5万元", "sentence_not_read", "sentence on p5", sentence="另有7.5万元。"))
-    document = Document(DocumentMeta("x", "x.pdf", 6, "t"), checks=[Check("row_total", "pass", "ok", 3, covered=9)],
-                        unaccounted=gap, amounts_printed=20)
+    table = [SourceTable("general_budget_expenditure", "一般公共预算支出情况表", "万元", [3], [], [])]
+    document = Document(DocumentMeta("x", "x.pdf", 6, "t"), tables=table,
+                        checks=[Check("row_total", "pass", "ok", 3, covered=9)], unaccounted=gap, amounts_printed=20)
     diagnosis = diagnose(document)
     assert [(g.page, g.reason, g.count) for g in diagnosis.gaps] == [(3, "column_without_measure", 3),
                                                                         (5, "sentence_not_read", 1)]
     assert diagnosis.verdict.startswith("check before use: 4 printed amounts unaccounted for, mostly column_without_measure")
     assert "16 of 20 printed amounts accounted for" in diagnosis.verdict
-    clean = diagnose(Document(DocumentMeta("y", "y.pdf", 6, "t"), checks=[Check("row_total", "pass", "ok", 3, covered=9)],
-                              amounts_printed=20))
+    clean = diagnose(Document(DocumentMeta("y", "y.pdf", 6, "t"), tables=table,
+                              checks=[Check("row_total", "pass", "ok", 3, covered=9)], amounts_printed=20))
     assert clean.verdict.startswith("trust") and "every printed amount is accounted for (20)" in clean.verdict

@@ -17,18 +17,22 @@ from db import open_engine
 from db.models import CHILD_TABLES, DocumentRow
 from ingest_fakes import write_inputs
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "jiyuan-bianban-2021-budget.pdf"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURE = FIXTURES / "jiyuan-bianban-2021-budget.pdf"
+DISTINCT = [FIXTURE] + [FIXTURES / f"{name}.pdf" for name in (
+    "hubei-yichang-transport-2021-budget", "henan-xinxiang-finance-2022-budget",
+    "chongqing-wanzhou-agriculture-2019-budget",
+)]  # fmt: skip
+"""Four disclosures of different departments (byte-distinct copies of one would be one disclosure:
+each would supersede the last)."""
 BATCH = 4
 
 
 def copies(folder: Path, count: int) -> None:
-    """Byte-distinct copies of a real fixture (a comment after %%EOF), so each is its own document."""
+    """`count` real fixtures, each its own disclosure."""
     folder.mkdir()
-    for i in range(count):
-        target = folder / f"copy-{i}.pdf"
-        shutil.copyfile(FIXTURE, target)
-        with target.open("ab") as handle:
-            handle.write(f"\n%copy {i}\n".encode())
+    for i, source in enumerate(DISTINCT[:count]):
+        shutil.copyfile(source, folder / f"doc-{i}-{source.name}")
 
 
 def ingest_command(folder: Path, db_url: str) -> list[str]:
@@ -79,15 +83,14 @@ def test_sigkill_mid_batch_leaves_whole_documents_and_a_rerun_completes(tmp_path
     else:
         write_inputs(folder, BATCH, "slow")
     reference_db = f"sqlite:///{tmp_path / 'reference.db'}"
-    first = sorted(folder.iterdir())[0]
     subprocess.run(
-        ingest_command(first, reference_db),
+        ingest_command(folder, reference_db),
         check=True,
         capture_output=True,
         env=os.environ | {"YUSUAN_FAKE_DELAY": "0"},
     )
-    (whole,) = per_document_counts(reference_db).values()
-    assert sum(whole) > 0
+    whole = per_document_counts(reference_db)  # each document's rows, per table, from a batch not killed
+    assert len(whole) == BATCH and all(sum(counts) > 0 for counts in whole.values())
 
     env = os.environ | {"YUSUAN_FAKE_DELAY": "1.5"}
     process = subprocess.Popen(ingest_command(folder, db_url), env=env, start_new_session=True)
@@ -104,7 +107,7 @@ def test_sigkill_mid_batch_leaves_whole_documents_and_a_rerun_completes(tmp_path
 
     partial = per_document_counts(db_url)
     assert 1 <= len(partial) < BATCH
-    assert set(partial.values()) == {whole}
+    assert {sha: whole[sha] for sha in partial} == partial
 
     rerun = subprocess.run(
         ingest_command(folder, db_url), capture_output=True, text=True, env=env, timeout=300
@@ -113,6 +116,5 @@ def test_sigkill_mid_batch_leaves_whole_documents_and_a_rerun_completes(tmp_path
     if FIXTURE.exists():
         assert f"loaded {BATCH - len(partial)}, skipped {len(partial)}, failed 0" in rerun.stdout
     complete = per_document_counts(db_url)
-    assert len(complete) == BATCH
-    assert set(complete.values()) == {whole}
+    assert complete == whole
     assert {sha: complete[sha] for sha in partial} == partial

@@ -3,7 +3,7 @@
 Each worker takes one task at a time over its own pipe, so the parent always
 knows which task a worker is running: a worker that dies fails exactly that
 task (`worker_died`), and a parse running longer than `timeout` seconds has
-its worker killed and is reported as `timeout`. A fresh worker takes the dead
+its worker stopped (SIGTERM, then SIGKILL) and is reported as `timeout`. A fresh worker takes the dead
 one's place; the others go on undisturbed, so no task is run twice. Built on
 `multiprocessing.Process` and `Pipe` only: a `ProcessPoolExecutor` cannot
 kill one hung worker without reaching into its private state.
@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import multiprocessing
+import signal
 import sys
 import time
 from collections import deque
@@ -47,8 +48,15 @@ def _trim_heap() -> None:
         pass
 
 
+def _stop(_signum: int, _frame: object) -> None:
+    """SIGTERM from the parent (a parse past its timeout): unwind, so that what the parse holds
+    (an OCR process group, temporary files) is released on the way out."""
+    raise SystemExit(128 + signal.SIGTERM)
+
+
 def _serve(conn: Connection, parse_fn: ParseFn) -> None:
     """A worker's life: parse each list of paths it is sent until its parent hangs up."""
+    signal.signal(signal.SIGTERM, _stop)
     gc.freeze()  # the modules imported so far are never garbage: keep them out of every collection
     gc.set_threshold(_WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
     while True:
@@ -119,12 +127,18 @@ def _start(context: ForkServerContext | SpawnContext, parse_fn: ParseFn) -> _Wor
     return _Worker(process, parent_end)
 
 
+STOP_GRACE = 3.0
+"""Seconds a busy worker told to stop (SIGTERM) has to clean up before it is killed."""
+
+
 def _retire(worker: _Worker, kill: bool) -> None:
-    """Stop a worker: an idle one exits when its pipe closes, a busy or hung one is killed."""
+    """Stop a worker: an idle one exits when its pipe closes; a busy or hung one is told to stop
+    (SIGTERM: it unwinds, ending the OCR it runs and removing its temporary files), and killed
+    if it has not within STOP_GRACE seconds."""
     worker.conn.close()
     if kill:
-        worker.process.kill()
-    worker.process.join(timeout=5)
+        worker.process.terminate()
+    worker.process.join(timeout=STOP_GRACE if kill else 5)
     if worker.process.is_alive():
         worker.process.kill()
         worker.process.join()

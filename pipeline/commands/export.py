@@ -70,7 +70,7 @@ def export(
     if fmt == "parquet" and output is not None:
         write_parquet(read_frame(db_url, what, **asdict(filters)), output)
         return
-    engine = open_engine(db_url)
+    engine = open_engine(db_url, write=False)
     try:
         with Session(engine) as session:
             if fmt == "datapackage" and output is not None:

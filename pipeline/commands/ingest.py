@@ -9,14 +9,18 @@ import click
 from extractors.settings import ExtractSettings
 from pipeline.api import parse
 from pipeline.batch.executor import Executor, ExecutorUnavailable
-from pipeline.batch.ingest import DEFAULT_TIMEOUT, RunReport
+from pipeline.batch.ingest import DEFAULT_DB_WAIT, DEFAULT_TIMEOUT, RunReport
 from pipeline.batch.ingest import ingest as run_ingest
 from pipeline.commands.options import db_option
 
 
 def summary_lines(report: RunReport) -> list[str]:
     lines = [f"loaded {len(report.loaded)}, skipped {len(report.skipped)}, failed {len(report.failed)}"]
+    if report.database_down:
+        lines.append(f"stopped: the database is unavailable: {report.database_down}; "
+                     "what was loaded is whole: run the same command again when it is back")  # fmt: skip
     lines += [f"  {' + '.join(f.paths)}: {f.reason}: {f.detail}" for f in report.failed]
+    lines += [f"superseded: {line}" for line in report.superseded]
     lines += [f"grouped: {merge}" for merge in report.grouped]
     lines += [f"not grouped: {note}" for note in report.ungrouped]
     return lines
@@ -53,6 +57,10 @@ def chosen_executor(
     help="Seconds one disclosure may take to parse before it is failed.",
 )  # fmt: skip
 @click.option(
+    "--db-wait", type=click.FloatRange(min=0), default=DEFAULT_DB_WAIT, show_default=True,
+    help="Seconds to keep retrying a database that went away mid-batch before failing the rest.",
+)  # fmt: skip
+@click.option(
     "--executor", type=click.Choice(["pool", "dask"]), default="pool", show_default=True,
     help="What runs the parses: worker processes on this machine, or a Dask cluster.",
 )  # fmt: skip
@@ -66,20 +74,22 @@ def chosen_executor(
 )  # fmt: skip
 def ingest(
     paths: tuple[str, ...], db_url: str, jobs: int | None, force: bool, no_progress: bool, no_ocr: bool,
-    timeout: float, executor: str, scheduler: str | None, workers: int | None,
+    timeout: float, db_wait: float, executor: str, scheduler: str | None, workers: int | None,
 ) -> None:  # fmt: skip
     """Load PDFs (files, folders searched recursively, globs) into the database.
 
     Each disclosure is written in its own transaction; files already loaded
     (same sha256, same parser version) are skipped, so an interrupted batch
-    can simply be run again. Exits 1 when any file failed.
+    can simply be run again. Exits 1 when any file failed (also when the database
+    went away mid-batch: the rest fail as database_unavailable), 2 when the database
+    cannot be opened.
     """
     runner = chosen_executor(executor, jobs, scheduler, workers)
     parse_fn = partial(parse, settings=ExtractSettings(ocr=False)) if no_ocr else None
     try:
         report = run_ingest(
             paths, db_url, jobs=jobs, force=force, progress=not no_progress, timeout=timeout, executor=runner,
-            parse_fn=parse_fn,
+            parse_fn=parse_fn, db_wait=db_wait,
         )
     except ExecutorUnavailable as exc:
         click.echo(f"yusuan: {exc}", err=True)

@@ -8,7 +8,7 @@ import click
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
-from db.engine import masked, normalize_url
+from db.engine import masked, normalize_url, open_engine
 from pipeline.commands.options import db_option
 from pipeline.serve.site import build_datasette, listen
 from pipeline.serve.site import serve as run_site
@@ -52,6 +52,7 @@ def serve(db_url: str, port: int, host: str, pdf_dirs: tuple[Path, ...]) -> None
     sqlite -o FILE`.
     """
     path = sqlite_file(db_url)
+    open_engine(str(path), write=False).dispose()  # a database it cannot serve: one line, exit 2
     try:
         sock = listen(host, port)
     except OSError as exc:

@@ -72,7 +72,7 @@ def stats(db_url: str, as_json: bool) -> None:
     """Summarize the database: documents by year, region and kind, rows per table,
     failed checks, printed amounts accounted for and the unaccounted by reason, files whose
     last ingest failed, and what `yusuan crawl` found."""
-    engine = open_engine(db_url)
+    engine = open_engine(db_url, write=False)
     with Session(engine) as session:
         summary = summarize(session)
     engine.dispose()

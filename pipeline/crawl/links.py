@@ -20,7 +20,7 @@ from parsel import Selector
 from w3lib.encoding import html_to_unicode
 from w3lib.url import safe_url_string
 
-from pipeline.crawl.sites import Site, host_of
+from pipeline.crawl.sites import Site, same_site
 
 Role = Literal["file", "pagination", "detail"]
 """A file to download; another page of the same list (same depth); a page one step further."""
@@ -31,6 +31,8 @@ class Link:
     url: str
     text: str
     role: Role
+    problem: str | None = None
+    """Why the URL cannot be fetched (`Port out of range`): recorded on it, never requested."""
 
 
 @dataclass(frozen=True)
@@ -68,29 +70,53 @@ def decode_page(body: bytes, content_type: str | None) -> str:
 
 
 def _path(url: str) -> str:
-    return unquote(urlsplit(url).path).lower()
+    try:
+        return unquote(urlsplit(url).path).lower()
+    except ValueError:  # not a URL one can split: its text
+        return unquote(url).lower()
+
+
+def _query(url: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(urlsplit(url).query)
+    except ValueError:
+        return []
 
 
 def looks_like_pdf(url: str, text: str = "") -> bool:
     """A PDF by its URL path, a query value naming a .pdf (viewer?file=x.pdf), or its link text."""
     if _path(url).endswith(".pdf") or text.strip().lower().endswith(".pdf"):
         return True
-    return any(v.lower().endswith(".pdf") for _k, v in parse_qsl(urlsplit(url).query))
+    return any(v.lower().endswith(".pdf") for _k, v in _query(url))
 
 
 def _pdf_in_query(url: str) -> str | None:
-    for _key, value in parse_qsl(urlsplit(url).query):
+    for _key, value in _query(url):
         if value.lower().endswith(".pdf"):
             return value
     return None
 
 
-def _absolute(base: str, href: str) -> str | None:
+def resolve(base: str, href: str) -> tuple[str | None, str | None]:
+    """The link as an absolute http(s) URL (None for anything else), and what is wrong with it
+    when it cannot be requested (then the URL is the link as written, joined to the page's where it can)."""
     href = href.strip()
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
-        return None
-    url = safe_url_string(urljoin(base, href)).split("#", 1)[0]
-    return url if urlsplit(url).scheme in ("http", "https") else None
+        return None, None
+    try:
+        joined = urljoin(base, href).split("#", 1)[0]
+        if urlsplit(joined).scheme not in ("http", "https"):
+            return None, None
+    except ValueError as exc:  # `http://[::1/`: not even split into parts
+        return (href if href.lower().startswith(("http://", "https://")) else None), str(exc)
+    try:
+        url = safe_url_string(joined)
+        urlsplit(url).port  # noqa: B018  (raises for a port out of range)
+    except ValueError as exc:
+        return joined, str(exc)
+    if not urlsplit(url).hostname:
+        return joined, "no host"
+    return url, None
 
 
 def _text(node: Selector) -> str:
@@ -128,20 +154,23 @@ def page_links(url: str, body: bytes, content_type: str | None, site: Site) -> l
     """Every link of a page worth following, in page order, without repeats.
 
     Pages (pagination, detail) are kept to the page's own host; files may be
-    anywhere. The site's allow/deny patterns apply to all of them.
+    anywhere. The site's allow/deny patterns apply to all of them. A link that
+    cannot be requested (a port out of range) comes back with its `problem`.
     """
     vocab = vocabulary()
     page = Selector(text=decode_page(body, content_type))
     base = page.css("base::attr(href)").get() or url
+    if resolve(url, base)[1]:
+        base = url
     found: dict[str, Link] = {}
 
     def add(href: str | None, text: str, role: Role | None) -> None:
-        target = _absolute(base, href) if href else None
+        target, problem = resolve(base, href) if href else (None, None)
         if target is None or role is None or target in found or not site.permits(target):
             return
-        if role != "file" and host_of(target) != host_of(url):
+        if role != "file" and not same_site(target, url):
             return
-        found[target] = Link(target, text, role)
+        found[target] = Link(target, text, role, problem)
 
     if site.attachments:
         for node in page.css(site.attachments):
@@ -157,7 +186,7 @@ def page_links(url: str, body: bytes, content_type: str | None, site: Site) -> l
     for node in page.css("a[href]"):
         text = _text(node)
         href = node.attrib["href"]
-        target = _absolute(base, href)
+        target, _problem = resolve(base, href)
         add(href, text, classify(target, text, vocab) if target else None)
     scripts = "\n".join(page.css("script::text").getall())
     for match in _SCRIPT_PDF.finditer(scripts):

@@ -19,6 +19,11 @@ class Robots:
     allow_all: bool
     note: str = ""
 
+    @property
+    def readable(self) -> bool:
+        """False when the host is skipped this run: its robots.txt could not be read."""
+        return self.rules is not None or self.allow_all
+
     def allows(self, url: str) -> bool:
         if self.rules is not None:
             return bool(self.rules.can_fetch(url, AGENT))
@@ -34,11 +39,25 @@ def robots_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
 
 
-def parse_robots(status: int | None, body: bytes) -> Robots:
+def parse_robots(status: int, body: bytes) -> Robots:
     """Rules from a robots.txt response: 2xx parsed; 4xx (none published) allows everything;
-    a 5xx or no answer at all forbids everything for this run, as RFC 9309 asks."""
-    if status is not None and 200 <= status < 300:
-        return Robots(Protego.parse(body.decode("utf-8", errors="replace")), allow_all=False)
-    if status is not None and 400 <= status < 500:
+    a 5xx forbids everything for this run, as RFC 9309 asks."""
+    if 200 <= status < 300:
+        try:
+            return Robots(Protego.parse(body.decode("utf-8", errors="replace")), allow_all=False)
+        except Exception as exc:  # protego is lenient; whatever it still cannot read, we cannot obey
+            return unreachable("unparsable", f"{type(exc).__name__}: {exc}")
+    if 400 <= status < 500 and status != 429:
         return Robots(None, allow_all=True, note=f"no robots.txt (HTTP {status})")
-    return Robots(None, allow_all=False, note="robots.txt unreachable: the host is skipped this run")
+    return unreachable(f"http_{status}", "robots.txt answered with an error")
+
+
+def unreachable(reason: str, detail: str) -> Robots:
+    """robots.txt that could not be fetched. More than five redirects means there is none
+    (RFC 9309 2.3.1.2: allow everything); anything else (5xx, 429, no answer, a broken body)
+    forbids the host for this run (2.3.1.4)."""
+    if reason == "redirect_loop":
+        return Robots(None, allow_all=True, note="robots.txt redirects more than 5 times: taken as none (RFC 9309)")
+    if reason.startswith("http_4") and reason != "http_429":
+        return parse_robots(int(reason[5:]), b"")
+    return Robots(None, allow_all=False, note=f"robots.txt unreachable ({reason}: {detail}): the host is skipped this run")

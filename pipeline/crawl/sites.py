@@ -44,12 +44,46 @@ class Site:
 
 
 def host_of(url: str) -> str:
-    return urlsplit(url).netloc.lower()
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:  # `http://[::1/`: the text where the host would be
+        return url.split("//", 1)[-1].split("/", 1)[0].lower()
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def site_of(url: str) -> str:
+    """The site a URL belongs to: its host without a leading `www.`, and its port unless it is
+    the scheme's own (so http://gz.gov.cn and https://www.gz.gov.cn are one site)."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").removeprefix("www.")
+        port = parts.port
+    except ValueError:
+        return host_of(url)
+    return host if port in (None, _DEFAULT_PORTS.get(parts.scheme)) else f"{host}:{port}"
+
+
+def same_site(url: str, other: str) -> bool:
+    """The rule every page link and every redirect hop of a page obeys: it stays on its site."""
+    return site_of(url) == site_of(other)
+
+
+def start_url(url: str) -> str:
+    """A start URL made safe (percent-encoded), or ValueError saying why it is not one."""
+    try:
+        safe = safe_url_string(url.strip())
+    except ValueError as exc:
+        raise ValueError(f"bad start URL {url!r}: {exc}") from exc
+    if urlsplit(safe).scheme not in _DEFAULT_PORTS or not urlsplit(safe).hostname:
+        raise ValueError(f"bad start URL {url!r}: not an http(s) URL with a host")
+    return safe
 
 
 def site_for_url(url: str) -> Site:
     """A site with no configuration: one start URL, discovery by the built-in vocabulary."""
-    url = safe_url_string(url)
+    url = start_url(url)
     return Site(name=host_of(url), start=(url,))
 
 
@@ -74,7 +108,10 @@ def parse_sites(data: dict[str, object], source: str = "sites file") -> list[Sit
             deny = tuple(re.compile(p) for p in entry.get("deny", []))
         except re.error as exc:
             raise ValueError(f"{where}: bad pattern: {exc}") from exc
-        urls = tuple(safe_url_string(u) for u in start)
+        try:
+            urls = tuple(start_url(u) for u in start)
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from exc
         sites.append(
             Site(
                 name=entry.get("name") or host_of(urls[0]),

@@ -29,6 +29,8 @@ class Seen:
 
     status: str
     sha256: str | None
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ class CrawlState:
     def seen(self, url: str) -> Seen | None:
         with Session(self.engine) as session:
             row = session.scalar(select(CrawlUrlRow).where(CrawlUrlRow.url == url))
-            return Seen(row.status, row.sha256) if row else None
+            return Seen(row.status, row.sha256, row.etag, row.last_modified) if row else None
 
     def file_path(self, sha256: str) -> str | None:
         with Session(self.engine) as session:
