@@ -28,6 +28,15 @@ def test_dates_counts_and_whole_numbers_without_unit_are_not_amounts() -> None:
     assert {"date", "count", "bare_integer", "ratio_without_money"} <= set(EXCLUSIONS)
 
 
+def test_an_amount_with_four_digits_before_its_point_is_no_date() -> None:
+    """Xi'an health 2022 p46 `全年预算数1089.96万元`, a cell `1234.56`: 1089.96 is no year and month;
+    `2025.1.1-2025.12.31` and `2020.12` still are."""
+    assert figures("全年预算数1089.96万元，执行数2012.5万元，实施周期2025.1.1-2025.12.31。") == ["1089.96万元", "2012.5万元"]
+    grid = _table("general_budget_expenditure", [["科目编码"], ["科目名称"], ["合计"]],
+                  [["2013201", "行政运行", "1234.56"], [None, "说明", "2020.12"]])
+    assert [f.text for f in table_figures(grid, 0)] == ["1234.56"]
+
+
 def test_a_figure_without_unit_counts() -> None:
     """`合计 500.9 405.7` in prose is a table's line that no table took, and is counted."""
     assert figures("合计 500.9 405.7 1,234") == ["500.9", "405.7", "1,234"]

@@ -42,9 +42,11 @@ EXCLUSIONS = {
 }
 """Numbers the accounting leaves out, and why: nothing else is left out of the count."""
 
-# A date, a month or a period: `2021年4月7日`, `2021-01-01`, `2025.1.1-2025.12.31`, `2024年度`.
+# A date, a month or a period: `2021年4月7日`, `2021-01-01`, `2025.1.1-2025.12.31`, `2024年度`; a year is
+# 19xx or 20xx and a month 1-12, so money with four digits before its point (`1089.96万元`, `2012.5万元`) is none.
 _DATE = re.compile(
-    r"\d{4}\s*(?:[年./-]\s*\d{1,2}\s*(?:[月./-]\s*\d{1,2}\s*日?)?|年度?)|\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?|\d{1,2}\s*日"
+    r"(?:19|20)\d{2}\s*(?:[年./-]\s*(?:1[0-2]|0?[1-9])(?!\d)\s*(?:[月./-]\s*\d{1,2}\s*日?)?|年度?)(?!\s*(?:万|亿|千|元|%|％))"
+    r"|\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?|\d{1,2}\s*日"
 )
 # Any number as printed: digits with thousands separators and decimals.
 _NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?")
