@@ -255,3 +255,26 @@ def test_keys_stay_short_enough_to_store() -> None:
 
     longest = f"unit.{'单' * MAX_UNIT}.project.{'项' * MAX_NAME}.execution_rate"
     assert len(longest) <= 100
+
+
+def _change_checks(text: str, year: int) -> list[tuple[str, str]]:
+    from pipeline.checks.changes import change_figures
+    from schemas.records import Document, DocumentMeta
+
+    sections = [Section("部门预算编制说明", 1, 6, text)]
+    document = Document(DocumentMeta("x", "x.pdf", 9, "test", fiscal_year=year), sections=sections)
+    document.facts = sections_to_facts(sections, year)
+    return [(c.status, c.detail.split(":")[0]) for c in change_figures(document)]
+
+
+def test_a_change_fits_last_years_figure_and_the_years() -> None:
+    """Putuo Wanli 2023 p6: 1.48 to 2.63 is 77.70% more; item 3 prints 314.82% for 11.67 to 45.41 (289.12%),
+    as the page image shows."""
+    item = "1. “一般公共服务支出（类）统计信息事务（款）统计管理（项）”2.63万元，主要用于统计管理。"
+    fits = item + "2022年当年预算执行数为1.48万元，2023年预算安排2.63万元，比2022年预算执行数增加77.70 %。"
+    assert _change_checks(fits, 2023) == [("pass", "year-on-year changes against their figures")]
+    printed = ("3. “一般公共服务支出（类）群众团体事务（款）一般行政管理事务（项）”45.41万元，主要用于一般行政管理事务。"
+               "2022年当年预算执行数为11.67万元，2023年预算安排45.41万元，比2022年预算执行数增加314.82%。")
+    assert _change_checks(printed, 2023) == [("fail", "general_budget.item.2012902.change_percent")]
+    amount = "（9）其他收入25,335万元，与上年相比增加25,300万元（去年预算数为0万元，无法计算增减比率）。"  # 25,335 − 0 ≠ 25,300
+    assert _change_checks(amount, 2026) == [("fail", "income.other.change_amount")]
