@@ -109,7 +109,7 @@ def read_pages(path: str, settings: ExtractSettings, first_number: int = 1) -> l
 def _sections(pages: list[PageContent], caption_ids: set[int], settings: ExtractSettings) -> list[Section]:
     """The narrative of one file: its lines but its tables' captions and its running headers and
     footers, in the file's own type sizes (a narrative PDF and a tables PDF are typeset apart)."""
-    left_out = caption_ids | running_lines(pages)
+    left_out = caption_ids | running_lines(pages, settings.layout)
     return lines_to_sections([line for page in pages for line in page.lines if id(line) not in left_out], settings.layout)
 
 

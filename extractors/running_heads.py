@@ -17,15 +17,10 @@ import re
 from collections import defaultdict
 
 from extractors.page_content import PageContent
+from extractors.settings import Layout
 from extractors.text_line import TextLine
 from schemas.text import squash
 
-MIN_PAGES = 3
-"""A line repeated on fewer pages than this is no running line, whatever the share."""
-MIN_SHARE = 0.3
-"""Share of the pages with text a running line must be printed on."""
-POSITION_TOLERANCE = 3.0
-"""Points a running line may move between pages (another page size, another font's ascent)."""
 _DIGITS = re.compile(r"\d+")
 _AMOUNT = re.compile(r"\d\s*(?:万元|亿元|元|%|％)")
 
@@ -46,10 +41,10 @@ def _edge_lines(page: PageContent) -> list[tuple[str, TextLine, float]]:
     return edges
 
 
-def running_lines(pages: list[PageContent]) -> set[int]:
-    """The ids of the running headers' and footers' lines on these pages."""
+def running_lines(pages: list[PageContent], layout: Layout) -> set[int]:
+    """The ids of the running headers' and footers' lines on these pages (one file's)."""
     printed = sum(1 for page in pages if page.lines)
-    needed = max(MIN_PAGES, math.ceil(MIN_SHARE * printed))
+    needed = max(layout.running_min_pages, math.ceil(layout.running_min_share * printed))
     groups: dict[tuple[str, str], list[tuple[float, TextLine]]] = defaultdict(list)
     for page in pages:
         for edge, line, distance in _edge_lines(page):
@@ -62,7 +57,7 @@ def running_lines(pages: list[PageContent]) -> set[int]:
         # the largest run of lines at one place (within the tolerance of the run's first)
         best: list[TextLine] = []
         for start, (distance, _) in enumerate(found):
-            run = [line for d, line in found[start:] if d - distance <= POSITION_TOLERANCE]
+            run = [line for d, line in found[start:] if d - distance <= layout.running_tolerance]
             best = run if len(run) > len(best) else best
         if len({line.page for line in best}) >= needed:
             running.update(id(line) for line in best)

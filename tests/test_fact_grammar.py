@@ -14,7 +14,8 @@ from decimal import Decimal
 import pytest
 
 from pipeline.checks.narrative import narrative_vs_tables
-from pipeline.normalize.facts import section_scopes, sections_to_facts, sentence_facts
+from pipeline.normalize.fact_sections import section_scopes
+from pipeline.normalize.facts import sections_to_facts, sentence_facts
 from schemas.records import Document, DocumentMeta, LineItem, Section
 
 W = Decimal(10000)  # one 万元 in yuan

@@ -16,6 +16,7 @@ import pytest
 
 from extractors.page_content import PageContent
 from extractors.running_heads import running_lines
+from extractors.settings import Layout
 from extractors.text_line import TextLine
 from pipeline.api import parse
 from schemas.records import Document
@@ -63,11 +64,11 @@ def _page(number: int, *texts: tuple[float, str]) -> PageContent:
 def test_a_line_repeated_at_one_place_on_most_pages_is_running_but_never_one_that_states_money() -> None:
     header = "示范市民政局2024年度部门预算公开"
     pages = [_page(n, (10, header), (80, f"正文第{n}段"), (820, f"第 {n} 页，共 4 页")) for n in range(1, 5)]
-    running = running_lines(pages)
+    running = running_lines(pages, Layout())
     assert {line.text for page in pages for line in page.lines if id(line) in running} == {
         header, *(f"第 {n} 页，共 4 页" for n in range(1, 5))}
     money = [_page(n, (10, "本部门收入预算合计100万元"), (80, "正文")) for n in range(1, 5)]
-    assert running_lines(money) == set()  # a figure is never dropped
+    assert running_lines(money, Layout()) == set()  # a figure is never dropped
     moved = [_page(n, (10 + 20 * n, header), (200, "正文")) for n in range(1, 5)]
-    assert running_lines(moved) == set()  # the same words elsewhere on each page are text
-    assert running_lines(pages[:2]) == set()  # two pages make no running line
+    assert running_lines(moved, Layout()) == set()  # the same words elsewhere on each page are text
+    assert running_lines(pages[:2], Layout()) == set()  # two pages make no running line

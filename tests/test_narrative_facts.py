@@ -190,6 +190,11 @@ CASES: list[tuple[str, list[Section], int, bool, list[tuple[str, str, str | None
      [Section("（四）市对区专项转移支付项目绩效目标情况说明", 3, 9, "2026年，根据《普惠金融发展专项转移支付管理办法》（京财金融〔2021〕"
               "850号），已安排专项转移支付资金5612.00万元，主要用于落实创业担保贷款奖补政策。")], 2026, False,
      [("transfer_payments", "5612.00", None)]),
+    ("changsha-petitions-2026-department-budget p6: 较去年, the clause's own subject",
+     [Section("二、收支预算总体情况", 2, 6, "（二）支出预算：2026年本单位支出预算1935.36万元，其中：一般公共服务支出1935.36万元。"
+              "支出较去年增加54.13万元，上升2.88%。")], 2026, False,
+     [("expenditure.total", "1935.36", None), ("general_budget.class.201", "1935.36", None),
+      ("expenditure.change_amount", "54.13", None), ("expenditure.change_percent", "2.88", None)]),
     ("yantai-housing-2026-department-budget p35: last year's figure in a bracketed note",
      [Section("（三）委托业务费", 3, 35, "2026年本部门委托业务费财政拨款预算为2,196.52万元，比上年预算（注：上年3,468.18万元，公开时请删除"
               "注释）减少1271.66万元，下降36.67%。")], 2026, False,
@@ -251,7 +256,7 @@ def test_a_class_of_all_funds_and_of_the_general_budget_are_two_facts() -> None:
 def test_keys_stay_short_enough_to_store() -> None:
     """facts.key is VARCHAR(100): a unit's project's rate, names cut to their longest, fits."""
     from pipeline.normalize.fact_names import MAX_NAME
-    from pipeline.normalize.facts import MAX_UNIT
+    from pipeline.normalize.fact_sections import MAX_UNIT
 
     longest = f"unit.{'单' * MAX_UNIT}.project.{'项' * MAX_NAME}.execution_rate"
     assert len(longest) <= 100

@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pipeline.checks.common import quantum, summarized
+from pipeline.checks.narrative import fact_quantum
 from pipeline.normalize.facts import change_stem
 from schemas.records import Check, Document, Fact
 
@@ -20,9 +21,7 @@ _HUNDRED = Decimal(100)
 
 def _step(fact: Fact) -> Decimal:
     """Half the printed step of a money fact, in yuan (`54.53万元` → 50)."""
-    number = fact.value_source.rstrip("万亿千元")
-    unit = "万元" if fact.value_source.endswith("万") else fact.value_source[len(number):] or "元"
-    return quantum(number, unit) / 2
+    return fact_quantum(fact) / 2
 
 
 def _percent_fits(percent: Fact, current: Fact, previous: Fact) -> bool:

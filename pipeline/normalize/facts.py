@@ -42,7 +42,6 @@ from decimal import Decimal
 from pipeline.normalize.amounts import UNIT_FACTORS
 from pipeline.normalize.fact_names import (
     MAX_NAME,
-    both_sides,
     class_key,
     coded_key,
     item_key,
@@ -52,7 +51,8 @@ from pipeline.normalize.fact_names import (
     rule_key,
     vocabulary,
 )
-from schemas.patterns import LIST_ITEM, NUMBERED_HEADING, ORGANIZATION
+from pipeline.normalize.fact_sections import section_scopes, section_units, unit_name
+from schemas.patterns import LIST_ITEM, NUMBERED_HEADING
 from schemas.records import ChangeBasis, Fact, Section
 
 MENTION = re.compile(
@@ -104,9 +104,6 @@ _ITEMIZED = frozenset({"operating_costs"})  # wholes whose 其中 parts are cost
 _PROJECT = "project."
 _MAX_TOPIC = 30  # a figure-less sentence this short is a heading naming what follows
 _COUNT_UNITS = {"辆", "台（套）", "台(套)", "套", "台", "个"}
-# A heading naming one of the department's units, which the section's text opens with.
-_NOT_A_UNIT = re.compile(r"部门|预算|决算|情况|说明|职能|职责|概况|构成|设置|编制|单位$")
-MAX_UNIT = 24
 
 
 @dataclass
@@ -124,47 +121,6 @@ class Reading:
     unnamed: str | None = None
     """The key prefix of the figures no rule names, in a project description's 年度预算安排:
     its parts (`信息化系统日常维护费166.66万元，中介机构服务费418.80万元`)."""
-
-
-def heading_scope(heading: str) -> str | None:
-    """The money a heading says its section is about (`三、财政拨款收支预算总体情况` → appropriation)."""
-    text = both_sides(heading)
-    return next((scope for scope, terms in vocabulary().scopes.items() if any(t in text for t in terms)), None)
-
-
-def _inherited(sections: list[Section], own: list[str | None]) -> list[str | None]:
-    """Each section's own value, else its parent's (the nearest section above of a higher level)."""
-    out: list[str | None] = []
-    for index, section in enumerate(sections):
-        value = own[index]
-        if value is None:
-            parent = next((j for j in range(index - 1, -1, -1) if sections[j].level < section.level), None)
-            value = out[parent] if parent is not None else None
-        out.append(value)
-    return out
-
-
-def section_scopes(sections: list[Section]) -> list[str | None]:
-    """Each section's scope: its own heading's, else its parent's (the nearest section above of a higher level)."""
-    return _inherited(sections, [heading_scope(s.heading) for s in sections])
-
-
-def unit_name(section: Section) -> str | None:
-    """The unit a section is about: its heading names an organization (`二、深圳市劳动人事争议
-    仲裁院`, `一、深圳市人力资源和社会保障局（本级）`) and its text opens with that name."""
-    name = NUMBERED_HEADING.sub("", section.heading).strip()
-    if not (4 <= len(name) <= MAX_UNIT * 2) or MENTION.search(name) or _NOT_A_UNIT.search(name):
-        return None
-    if not ORGANIZATION.search(name) or not section.text.lstrip().startswith(name):
-        return None
-    return name[:MAX_UNIT]
-
-
-def section_units(sections: list[Section]) -> list[str | None]:
-    """Each section's unit (`unit_name`), else its parent's; none where the text names one unit
-    only (`一、深圳市信访局`): a department of one unit states its own figures there."""
-    units = [unit_name(s) for s in sections]
-    return _inherited(sections, units) if len(set(units) - {None}) > 1 else [None] * len(sections)
 
 
 def money_unit(mention: re.Match[str]) -> str | None:
@@ -311,9 +267,7 @@ def sentence_facts(
             elif _CHANGE.search(context):
                 subject = _rule_or(context, subject) or reading.carried
                 if subject:
-                    signed = -value if _DOWN.search(context) else value
-                    facts.append(Fact(f"{change_stem(subject)}.change_percent", context.strip("，,"), signed, "percent",
-                                      page, sentence, printed, basis=basis))
+                    facts.append(_change(subject, context, value, "percent", page, sentence, printed, basis))
             continue
         if unit in _COUNT_UNITS:
             if not _CHANGE.search(context):  # 比上年增加2辆: a change of a count, not the count
@@ -325,14 +279,12 @@ def sentence_facts(
         yuan = mention_yuan(mention)
         if final and (difference := _DIFFERENCE.search(money_context)) and subject:
             signed = -yuan if difference.group(1) in ("减少", "少") else yuan
-            facts.append(Fact(f"{subject}.difference", context.strip("，,"), signed, "yuan", page, sentence, printed))
+            facts.append(Fact(f"{subject}.difference", money_context.strip("，,"), signed, "yuan", page, sentence, printed))
             continue
         if _CHANGE.search(money_context):
             subject = _rule_or(money_context, subject) or reading.carried
             if subject:
-                signed = -yuan if _DOWN.search(money_context) else yuan
-                facts.append(Fact(f"{change_stem(subject)}.change_amount", money_context.strip("，,"), signed, "yuan",
-                                  page, sentence, printed, basis=basis))
+                facts.append(_change(subject, money_context, yuan, "yuan", page, sentence, printed, basis))
             continue
         if (carried_in := _CARRIED_IN.search(money_span)) and last:  # 120万元（含结转2025年采购经费6.9万元）
             facts.append(Fact(f"{last}.carryover", carried_in.group(0).strip("（("), yuan, "yuan", page, sentence, printed))
@@ -377,6 +329,16 @@ def sentence_facts(
             last = None
     reading.last = subject
     return facts
+
+
+def _change(
+    subject: str, context: str, value: Decimal, unit: str, page: int, sentence: str, printed: str,
+    basis: ChangeBasis | None,
+) -> Fact:
+    """The change of `subject` a figure states, negative where its words say it fell (减少, 下降, 降低)."""
+    signed = -value if _DOWN.search(context) else value
+    suffix = "change_percent" if unit == "percent" else "change_amount"
+    return Fact(f"{change_stem(subject)}.{suffix}", context.strip("，,"), signed, unit, page, sentence, printed, basis=basis)
 
 
 def _first_money(facts: list[Fact]) -> bool:
