@@ -195,6 +195,17 @@ CASES: list[tuple[str, list[Section], int, bool, list[tuple[str, str, str | None
               "支出较去年增加54.13万元，上升2.88%。")], 2026, False,
      [("expenditure.total", "1935.36", None), ("general_budget.class.201", "1935.36", None),
       ("expenditure.change_amount", "54.13", None), ("expenditure.change_percent", "2.88", None)]),
+    ("yantai-civil-affairs-2026-department-budget p30: a project's change stated as its two levels",
+     [Section("（三）增减变化情况", 3, 30, "3.收支预算增加的主要原因，局机关2026年在职人员数量较2025年增加，故工资福利等收支增加；"
+              "局机关养老服务发展资金项目由2025年177万元增加至237万元。")], 2026, False,
+     [("project.局机关养老服务发展资金项目.previous", "177", None), ("project.局机关养老服务发展资金项目", "237", None)]),
+    ("putuo-planning-2024-department-final-accounts p22: an item the codebook does not know takes no other item's figures",
+     [Section("（三）一般公共预算财政拨款支出决算具体情况", 3, 22, "4、社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位职业年金缴费"
+              "支出（项）。主要用于：行政事业单位职业年金支出。年初预算为226.25万元，支出决算为225.12万元，完成年初预算的99.50%。"
+              "5、社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位退休人员活动费支出（项）。主要用于：退休人员开展活动支出。"
+              "年初预算为0.88万元，支出决算为0.88万元。")], 2024, True,
+     [("general_budget.item.2080506.budget", "226.25", None), ("general_budget.item.2080506", "225.12", None),
+      ("general_budget.item.2080506.execution_rate", "99.50", None)]),
     ("yantai-housing-2026-department-budget p35: last year's figure in a bracketed note",
      [Section("（三）委托业务费", 3, 35, "2026年本部门委托业务费财政拨款预算为2,196.52万元，比上年预算（注：上年3,468.18万元，公开时请删除"
               "注释）减少1271.66万元，下降36.67%。")], 2026, False,

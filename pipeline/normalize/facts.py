@@ -90,6 +90,9 @@ _YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 _AS_OF = re.compile(r"截[至止]|结转|结余")  # 截至2024年8月31日, 截至上年底: a stock's date; 结转2025年…: carried over
 # A part a figure includes of money carried over from last year: `120万元（含结转2025年采购经费6.9万元）`.
 _CARRIED_IN = re.compile(r"[（(]含[^（）()]*结转[^（）()]*$")
+# A change stated as its two levels: `…项目由2025年177万元增加至237万元`.
+_FROM = re.compile(r"([\u4e00-\u9fff“”（）()]{2,40}?(?:项目|资金|经费))由\s*(?:20\d{2}\s*年度?)?\s*$")
+_TO_LEVEL = re.compile(r"(?:增加|减少|增长|下降|降低|提高|上升)(?:到|至)\s*$")
 # Words that only restate the year's budget of the subject before (`2023年预算安排`, `2026年预算数为`).
 _BARE = re.compile(r"^(?:其中)?(?:20\d{2}\s*年度?)?(?:当年|年初)?(?:预算)?(?:安排|数)?(?:为|是)?$")
 _LABEL = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）])?([^，,。：:（(]{2,12})[：:]")  # （一）收入预算：
@@ -281,6 +284,9 @@ def sentence_facts(
             signed = -yuan if difference.group(1) in ("减少", "少") else yuan
             facts.append(Fact(f"{subject}.difference", money_context.strip("，,"), signed, "yuan", page, sentence, printed))
             continue
+        if _TO_LEVEL.search(money_context) and subject:  # …由2025年177万元增加至237万元: the year's level
+            facts.append(Fact(subject, money_context.strip("，,"), yuan, "yuan", page, sentence, printed))
+            continue
         if _CHANGE.search(money_context):
             subject = _rule_or(money_context, subject) or reading.carried
             if subject:
@@ -290,11 +296,11 @@ def sentence_facts(
             facts.append(Fact(f"{last}.carryover", carried_in.group(0).strip("（("), yuan, "yuan", page, sentence, printed))
             continue
         if _is_previous(money_context, year, final):
-            base = _rule_or(money_context, subject) or reading.carried
+            base = _rule_or(money_context, subject) or _changed_from(money_context) or reading.carried
             if base:
                 facts.append(Fact(f"{base}.previous", money_context.strip("，,"), yuan, "yuan", page, sentence, printed,
                                   basis=_previous_basis(money_context)))
-            last = None
+            subject, last = base or subject, None
             continue
         named = _money_name(sentence, mention.start(), money_context, money_span, year, within, subject, reading)
         if final and (against := _against(money_context)):
@@ -339,6 +345,13 @@ def _change(
     signed = -value if _DOWN.search(context) else value
     suffix = "change_percent" if unit == "percent" else "change_amount"
     return Fact(f"{change_stem(subject)}.{suffix}", context.strip("，,"), signed, unit, page, sentence, printed, basis=basis)
+
+
+def _changed_from(context: str) -> str | None:
+    """The project a `NAME由2025年A万元增加至B万元` names (`局机关养老服务发展资金项目`)."""
+    found = _FROM.search(context)
+    named = part_key(_PROJECT, found.group(1)) if found else None
+    return named[0] if named else None
 
 
 def _first_money(facts: list[Fact]) -> bool:
@@ -425,6 +438,8 @@ def stated_facts(sections: list[Section], year: int | None, final: bool = False)
                 continue
             if sentence.startswith("其中") and subject in _LISTS_PARTS:
                 reading.parts = _PROJECT  # 涉及项目预算资金598.46万元。其中：中介机构服务费418.80万元…
+            if LIST_ITEM.match(sentence) or NUMBERED_HEADING.match(sentence):
+                carried = None  # a new numbered item: what the one before said is not its (`5、…（项）。…`)
             reading.carried = carried
             found = sentence_facts(sentence, page, year, subject if sentence.startswith("其中") else None, topic, final,
                                    within, reading)
