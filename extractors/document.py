@@ -3,7 +3,8 @@
 The only place that opens files: every page is read once into plain
 `PageContent`, and everything after works on that data. Pages of a
 disclosure published as several PDFs are numbered on, file after file, in
-the order given (narrative first), and `meta.files` lists the files.
+the order given (narrative first), and `meta.files` lists the files; each
+file's narrative is read on its own (its type sizes, its running headers).
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ from extractors.metadata import read_metadata
 from extractors.ocr import ocr_copy
 from extractors.page_content import PageContent, read_page
 from extractors.pdf_open import disclosure_sha256, file_sha256, open_pdf
+from extractors.running_heads import running_lines
 from extractors.sections import lines_to_sections
 from extractors.settings import ExtractSettings
 from extractors.tables import pages_to_tables
 from schemas.errors import Reason, RejectedInput
 from schemas.patterns import GRAND_TOTAL
-from schemas.records import DocumentMeta, Extraction
+from schemas.records import DocumentMeta, Extraction, Section
 from schemas.text import squash
 from schemas.version import PARSER_VERSION
 
@@ -104,17 +106,24 @@ def read_pages(path: str, settings: ExtractSettings, first_number: int = 1) -> l
     return pages
 
 
+def _sections(pages: list[PageContent], caption_ids: set[int], settings: ExtractSettings) -> list[Section]:
+    """The narrative of one file: its lines but its tables' captions and its running headers and
+    footers, in the file's own type sizes (a narrative PDF and a tables PDF are typeset apart)."""
+    left_out = caption_ids | running_lines(pages, settings.layout)
+    return lines_to_sections([line for page in pages for line in page.lines if id(line) not in left_out], settings.layout)
+
+
 def extract(paths: list[str], settings: ExtractSettings) -> Extraction:
     """Sections, tables, metadata and what the pages say of themselves, for the PDFs of one disclosure."""
-    pages: list[PageContent] = []
+    files: list[list[PageContent]] = []
     for path in paths:
-        pages.extend(read_pages(path, settings, len(pages) + 1))
+        files.append(read_pages(path, settings, sum(len(f) for f in files) + 1))
+    pages = [page for file_pages in files for page in file_pages]
     tables, caption_ids = pages_to_tables(pages, settings.layout)
     ocr_pages = {p.number for p in pages if p.ocr}
     for table in tables:
         if ocr_pages.intersection(table.pages):
             table.source = "ocr"
-    narrative = [line for page in pages for line in page.lines if id(line) not in caption_ids]
     meta = read_metadata(pages, settings.layout, tables)
     if reason := not_budget_reason(meta.title, meta.cover_heading, tables):
         raise RejectedInput(paths[0], Reason.NOT_BUDGET, reason)
@@ -134,7 +143,7 @@ def extract(paths: list[str], settings: ExtractSettings) -> Extraction:
             files=[os.path.basename(p) for p in paths],
             ocr_pages=[p.number for p in pages if p.ocr],
         ),
-        sections=lines_to_sections(narrative, settings.layout),
+        sections=[s for file_pages in files for s in _sections(file_pages, caption_ids, settings)],
         tables=tables,
         listed_tables=listed_tables(pages, settings.layout.contents_scan_pages),
         # a page left blank but for ruling lines is no scan; one OCR found no text in is not unread

@@ -93,6 +93,14 @@ class Layout:
     ocr_confirmations: int = 2
     """Times the other pages must state a name OCR read on the cover before it is trusted or corrected."""
 
+    # Running headers and footers (running_heads.py)
+    running_min_pages: int = 3
+    """A line repeated on fewer pages than this is no running header or footer, whatever the share."""
+    running_min_share: float = 0.3
+    """Share of a file's pages with text a running header or footer must be printed on."""
+    running_tolerance: float = 3.0
+    """Points a running line may move between pages (another page size, another font's ascent)."""
+
     # Page routing (fast_pages.py)
     max_plain_segments: int = 5
     """A page drawing at most this many rules or rectangles holds no grid: the fast text reader reads it."""
@@ -102,7 +110,7 @@ class Layout:
             value = getattr(self, f.name)
             if value <= 0:
                 raise ValueError(f"layout setting {f.name} must be positive, not {value!r}")
-        for share in ("repeat_share", "near_bottom", "ocr_size_share"):
+        for share in ("repeat_share", "near_bottom", "ocr_size_share", "running_min_share"):
             if getattr(self, share) > 1:
                 raise ValueError(f"layout setting {share} is a share of 1, not {getattr(self, share)!r}")
 

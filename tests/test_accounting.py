@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from pipeline.normalize import normalize
 from pipeline.normalize.accounting import REASONS
 from pipeline.normalize.printed import EXCLUSIONS, table_figures, text_figures
@@ -22,10 +24,36 @@ def test_a_sentence_counts_its_money_and_the_shares_and_changes_of_money() -> No
 
 def test_dates_counts_and_whole_numbers_without_unit_are_not_amounts() -> None:
     """The EXCLUSIONS: a date or period, a count, a year, a document number, an ordinal."""
-    assert figures("2021 年 4 月 7 日，共有车辆1辆、单价50万元以上设备2套，实施周期2025.1.1-2025.12.31。") == ["50万元"]
+    assert figures("2021 年 4 月 7 日，共有车辆1辆、单价50万元以上设备2套，实施周期2025.1.1-2025.12.31。") == []
     assert figures("按照《通知》（财预〔2017〕98号）要求，从 2018 年起实施，第3项。") == []
     assert figures("绩效目标覆盖率达到95%，满意度不低于90%。") == []  # rates stating no money
-    assert {"date", "count", "bare_integer", "ratio_without_money"} <= set(EXCLUSIONS)
+    assert {"date", "count", "bare_integer", "ratio_without_money", "threshold"} <= set(EXCLUSIONS)
+
+
+@pytest.mark.parametrize(("sentence", "counted"), [
+    # Xi'an health 2022 final p23, Putuo finance 2025 p23: a bound a rule's wording sets (EXCLUSIONS["threshold"])
+    ("单价100万元（含）以上设备（不含车辆）901台（套）。", []),
+    ("由我局申请400.00万元以上基本建设项目（新改扩建项目除外）的可行性研究报告评审经费。", []),
+    ("我区基本建设项目建安工程投资费用3000.00万元及以下的，委托审计。", []),
+    ("2026年计划购置车辆0辆、0万元；单价100万元以上设备0台（套）、0万元。", ["0万元", "0万元"]),
+    # Xi'an health 2022 final pp24-34, SWU 2023 pp3-5: quantities and scores, no money (EXCLUSIONS["count"])
+    ("65岁以上老年人健康体检88.75万人，新建居民健康档案212.56万份，家庭医生签约353.13万人。", []),
+    ("西安市中心血站2022年无偿献血236607人次，采血总量84.71吨。", []),
+    ("占地约8,347亩，校舍面积193万平方米，现有在校学生55,000余人。", []),
+    ("部门整体支出自评得分99.5，全年预算数2,495,142.55万元。", ["2,495,142.55万元"]),
+    ("西安市第三医院1.5TMRI项目绩效自评综述：全年预算数1089.96万元。", ["1089.96万元"]),
+])
+def test_bounds_quantities_and_scores_are_not_amounts(sentence: str, counted: list[str]) -> None:
+    assert figures(sentence) == counted
+
+
+def test_an_amount_with_four_digits_before_its_point_is_no_date() -> None:
+    """Xi'an health 2022 p46 `全年预算数1089.96万元`, a cell `1234.56`: 1089.96 is no year and month;
+    `2025.1.1-2025.12.31` and `2020.12` still are."""
+    assert figures("全年预算数1089.96万元，执行数2012.5万元，实施周期2025.1.1-2025.12.31。") == ["1089.96万元", "2012.5万元"]
+    grid = _table("general_budget_expenditure", [["科目编码"], ["科目名称"], ["合计"]],
+                  [["2013201", "行政运行", "1234.56"], [None, "说明", "2020.12"]])
+    assert [f.text for f in table_figures(grid, 0)] == ["1234.56"]
 
 
 def test_a_figure_without_unit_counts() -> None:

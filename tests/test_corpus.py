@@ -312,8 +312,10 @@ def test_a_basic_table_printed_in_three_column_groups_adds_up(
     doc = parsed_corpus("xian-health-2022-department-final-accounts.pdf")
     basic = [c for c in doc.checks if c.rule == "column_total" and "final_general_budget_basic" in c.detail]
     assert [c.status for c in basic] == ["pass", "pass"]
-    # p8 is a chart image, read by OCR; p167 is blank (no text, no image), which is no scan
-    assert [c.rule for c in doc.checks if c.status == "fail"] == []
+    # p8 is a chart image, read by OCR; p167 is blank (no text, no image), which is no scan; the one
+    # failure is the PDF's own (p46: item 54 prints 完成预算的35% for 21143.98 of 21143.98万元)
+    assert Counter((c.rule, c.page) for c in doc.checks if c.status == "fail") == expected_failures(
+        "xian-health-2022-department-final-accounts") == Counter({("execution", 46): 1})
     assert doc.meta.ocr_pages == [8]
 
 
@@ -376,4 +378,5 @@ def test_final_accounts_narrative_budgets_and_execution(corpus: Path, parsed_cor
     # p22: 机关运行经费预算627.62万元，支出决算627.62万元，完成预算的100%
     assert xian["operating_costs.budget"][0] == xian["operating_costs"][0] == Decimal("6276200")
     checks = parsed_corpus("xian-health-2022-department-final-accounts.pdf").checks
-    assert [c.status for c in checks if c.rule == "execution"] == ["pass"]
+    # the one rate that does not fit is the PDF's own: p46 item 54 prints 35% for 21143.98 of 21143.98万元
+    assert [(c.status, c.page) for c in checks if c.rule == "execution"] == [("fail", 46)]

@@ -14,7 +14,8 @@ from decimal import Decimal
 import pytest
 
 from pipeline.checks.narrative import narrative_vs_tables
-from pipeline.normalize.facts import section_scopes, sections_to_facts, sentence_facts
+from pipeline.normalize.fact_sections import section_scopes
+from pipeline.normalize.facts import sections_to_facts, sentence_facts
 from schemas.records import Document, DocumentMeta, LineItem, Section
 
 W = Decimal(10000)  # one 万元 in yuan
@@ -99,7 +100,8 @@ CASES: list[tuple[str, list[tuple[str, str, str | None]]]] = [
     ("2024年收支预算800万元，比上年减少30万元。", [("total", "800", None), ("total.change_amount", "-30", None)]),
     ("政府性基金收支预算50万元。", []),
     # A 款 and 项 named without their 类: the codebook's only 款 of that name holding such a 项.
-    ("2.人大事务（款）行政运行（项）支出 12.5 万元，与上年相比增加1万元。", [("general_budget.item.2010101", "12.5", None)]),
+    ("2.人大事务（款）行政运行（项）支出 12.5 万元，与上年相比增加1万元。",
+     [("general_budget.item.2010101", "12.5", None), ("general_budget.item.2010101.change_amount", "1", None)]),
     ("农业农村（款）行政运行（项）支出 3 万元。", [("general_budget.item.2130101", "3", None)]),
     ("人大事务（款）行 政 运 行 （ 项 ） 支 出 12.5 万 元 。", [("general_budget.item.2010101", "12.5", None)]),
     ("农业农村（款）支出 3 万元。", []),  # two 款 of that name (213, 219): which one, only a heading says
@@ -111,7 +113,8 @@ CASES: list[tuple[str, list[tuple[str, str, str | None]]]] = [
     ("政府采购支出预算总额 10 万元，其中：拟采购货物支出 1 万元、拟采购工程支出 0 万元、拟采购服务支出 9 万元。",
      [("procurement.total", "10", None), ("procurement.goods", "1", None), ("procurement.works", "0", None),
       ("procurement.services", "9", None)]),
-    ("本部门全面实施绩效目标管理，涉及一级预算项目3个，预算资金120万元。", [("performance.projects", "3", None)]),
+    ("本部门全面实施绩效目标管理，涉及一级预算项目3个，预算资金120万元。",
+     [("performance.projects", "3", None), ("performance.amount", "120", None)]),
 ]
 
 

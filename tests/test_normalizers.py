@@ -141,10 +141,12 @@ def test_current_year_and_transfer_figures_are_not_the_totals() -> None:
     costs = "市本级政府采购业务费3600.00万元；法治建设和政府采购管理费用424.00万元。"
     project = "8.信息化服务类项目（非运维服务部分）341.46万元，主要用于财政系统信息化建设。"
     assert [f.key for s in (costs, project) for f in sentence_facts(s, 7, 2026)] == []  # not procurement
-    transfer = "上级专项转移支付支出预算 393.23 万元，无政府性基金预算支出。"
-    assert [f.key for f in sentence_facts(transfer, 54, 2026)] == []
+    transfer = "上级专项转移支付支出预算 393.23 万元，无政府性基金预算支出。"  # Shenzhen HRSS 2026 p54
+    assert [f.key for f in sentence_facts(transfer, 54, 2026)] == ["expenditure.higher_level_transfers"]
     items = "2020 年机关运行经费预算总计82万元，其中：办公经费41.47万元，公务用车运行维护费12万元，其他商品和服务支出2万元。"
-    assert [f.key for f in sentence_facts(items, 25, 2020)] == ["operating_costs"]
+    assert [f.key for f in sentence_facts(items, 25, 2020)] == [  # Xi'an HRSS 2020 p25: the office's cost items
+        "operating_costs", "operating_costs.item.办公经费", "operating_costs.item.公务用车运行维护费",
+        "operating_costs.item.其他商品和服务支出"]
 
 
 @pytest.mark.parametrize(("path", "measure"), [
@@ -284,7 +286,7 @@ def test_a_final_accounts_budget_columns_take_the_budget_prefix(path: list[str],
       "three_public.reception.execution_rate": Decimal("5.91"), "three_public.reception.difference": Decimal("-17500.00")}),
     # SWU 2023 p17: the item named by its code in brackets
     (["1.小学教育（2050202），2023年度决算数为7,970.38万元，比2022年度决算数增长0.39%。"],
-     {"general_budget.item.2050202": Decimal("79703800.00")}),
+     {"general_budget.item.2050202": Decimal("79703800.00"), "general_budget.item.2050202.change_percent": Decimal("0.39")}),
     # 政府采购's parts and large equipment (Putuo finance 2024 p24)
     (["上海市普陀区财政局2024年度政府采购金额（以合同签订为准）为251.25万元，其中：货物采购金额4.79万元、工程采购金额0万元、服务采购金额246.47万元。",
       "单价100万元（含）以上设备（不含车辆）2台（套）。"],

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pipeline.checks import (
+    changes,
     codes,
     contents,
     coverage,
@@ -34,7 +35,8 @@ RULES = (text_layer.pages_have_text, identity.ocr_identity, rows.row_totals, sum
          narrative.narrative_vs_tables, narrative.projects_add_up, units.unit_scale,
          codes.unknown_codes, contents.contents_agree, contents.listed_tables_read,
          years.headings_name_the_year, years.assets_dated_in_the_year, placeholders.no_placeholders,
-         statements.comparisons_fit_their_figures, execution.execution_figures, coverage.tables_covered)
+         statements.comparisons_fit_their_figures, execution.execution_figures, changes.change_figures,
+         coverage.tables_covered)
 
 
 def validate(extraction: Extraction, records: Records) -> list[Check]:

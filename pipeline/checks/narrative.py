@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from pipeline.checks.common import agree, of_kind, quantum, sides, status, yuan
@@ -24,9 +25,11 @@ FACT_TABLE: dict[str, tuple[tuple[str, str, str], ...]] = {
     "fund_budget.total": (("fund_budget_expenditure", "total", "first"),),
 }
 # A section's scope (Fact.scope) decides the table: a 类's figure in a section on all funds
-# is the expenditure table's, on the government fund budget the fund table's; a 收入/支出
-# total in a section on 财政拨款 is the appropriation overview's.
-CLASS_TABLE = {"all": "department_expenditure", "fund_budget": "fund_budget_expenditure"}
+# is the expenditure table's, on the government fund budget the fund table's, on 财政拨款
+# (general budget and fund money) the appropriation overview's; a 收入/支出 total in a section
+# on 财政拨款 is the appropriation overview's.
+CLASS_TABLE = {"all": "department_expenditure", "fund_budget": "fund_budget_expenditure",
+               "appropriation": "appropriation_overview"}
 _DEFAULT_CLASS_TABLE = "general_budget_expenditure"
 SCOPED_TOTALS: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {
     ("appropriation", key): (("appropriation_overview", "total", "income"),)
@@ -76,9 +79,12 @@ def _compare(fact: Fact, amount: Decimal, page: int, where: str) -> Check:
         f"{where} p{page} says {yuan(amount)}"), fact.page, covered=1)
 
 
+_ITEM_KEY = re.compile(r"general_budget\.(?:class|item)\.(\d+)$")
+
+
 def _names_an_item(fact: Fact) -> bool:
-    """A figure of a numbered 类/款/项 (`general_budget.class.205`), not its share."""
-    return fact.key.startswith(("general_budget.class.", "general_budget.item.")) and not fact.key.endswith(".share")
+    """A figure of a numbered 类/款/项 (`general_budget.class.205`), not its share, change or last year's."""
+    return _ITEM_KEY.match(fact.key) is not None
 
 
 def table_amounts(document: Document, fact: Fact) -> list[tuple[Decimal, int, str]]:

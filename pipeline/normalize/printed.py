@@ -11,8 +11,10 @@ here, once, by explicit rules; each rule that leaves a number out is named in
   a target counts where the table yields indicators, and prose in a cell counts
   its money figures.
 - A sentence of the narrative (headings and table notes too) counts its money
-  figures (`万元`, `元`), its percentages where it states money, and the figures
-  printed with neither a unit nor a date around them.
+  figures (`万元`, `元`) but the bounds a rule's wording sets (`单价100万元以上设备`),
+  its percentages where it states money, and the figures printed with neither a
+  unit nor a date around them, nor a unit of something other than money
+  (`84.71吨`, `88.75万人`, `得分99.5`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pipeline.normalize.amounts import parse_amount
-from pipeline.normalize.facts import MENTION, money_unit, sentences
+from pipeline.normalize.facts import MENTION, is_threshold, money_unit, sentences
 from pipeline.normalize.line_items import table_columns
 from pipeline.normalize.performance import looks_like_target
 from schemas.records import Section, SourceTable
@@ -33,7 +35,8 @@ EXCLUSIONS = {
     "code_column": "a column of classification codes, identifiers or counts (类/款/项, 单位代码, 序号, 数量)",
     "identifier": "a form's code, telephone number, date or serial number (单位编码, 联系电话, 开始时间)",
     "date": "a date or a period (2021年4月7日, 2025.1.1-2025.12.31)",
-    "count": "a count that is not money (1辆, 0个, 300人)",
+    "count": "a count or quantity that is not money (1辆, 0个, 300人, 8,347亩, 84.71吨, 88.75万人, 1.5T, 得分99.5)",
+    "threshold": "a bound a rule's wording sets, not an amount (单价100万元（含）以上设备, 400.00万元以上基本建设项目)",
     "bare_integer": "a whole number printed without a unit in prose: a year, an ordinal, a code or a count",
     "ratio_without_money": "a percentage in a sentence stating no money (a target or a rate)",
     "percent_cell": "a table cell printing a percentage (a rate computed from the table's amounts)",
@@ -42,12 +45,20 @@ EXCLUSIONS = {
 }
 """Numbers the accounting leaves out, and why: nothing else is left out of the count."""
 
-# A date, a month or a period: `2021年4月7日`, `2021-01-01`, `2025.1.1-2025.12.31`, `2024年度`.
+# A date, a month or a period: `2021年4月7日`, `2021-01-01`, `2025.1.1-2025.12.31`, `2024年度`; a year is
+# 19xx or 20xx and a month 1-12, so money with four digits before its point (`1089.96万元`, `2012.5万元`) is none.
 _DATE = re.compile(
-    r"\d{4}\s*(?:[年./-]\s*\d{1,2}\s*(?:[月./-]\s*\d{1,2}\s*日?)?|年度?)|\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?|\d{1,2}\s*日"
+    r"(?:19|20)\d{2}\s*(?:[年./-]\s*(?:1[0-2]|0?[1-9])(?!\d)\s*(?:[月./-]\s*\d{1,2}\s*日?)?|年度?)(?!\s*(?:万|亿|千|元|%|％))"
+    r"|\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?|\d{1,2}\s*日"
 )
 # Any number as printed: digits with thousands separators and decimals.
 _NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?")
+# A number of something other than money: `55,000余人`, `8,347亩`, `84.71吨`, `88.75万人`, `1.5TMRI`; a score (`得分99.5`).
+_QUANTITY = re.compile(
+    r"\s*(?:余|多)?\s*(?:万|亿)?\s*(?:人次|人|名|户|家|所|个|项|亩|平方米|平方公里|公里|千米|米|吨|份|件|套|台|辆|次|期|批|分|岁"
+    r"|天|小时|册|篇|张|间|床|株|头|只|条|[A-Za-z])"
+)
+_SCORE = re.compile(r"(?:得分|评分|分值)[为是:：“\"\s]*$")
 _IDENTIFIER_LABEL = re.compile(r"编码|代码|编号|电话|手机|传真|邮编|时间|日期|序号|行次|栏次")
 _CODE_ROLES = frozenset({"code", "skip"})
 
@@ -77,25 +88,30 @@ def _money_figures(text: str) -> list[re.Match[str]]:
 def text_figures(text: str) -> Iterator[tuple[int, str]]:
     """(offset, printed text) of each amount one sentence prints.
 
-    Money figures always; percentages where the sentence states money; figures with a
-    decimal point or thousands separators and no unit (a table's line that no table took,
-    or money whose unit line stands apart); never dates, counts or whole numbers without
-    a unit (`EXCLUSIONS`).
+    Money figures but bounds (`单价100万元以上`); percentages where the sentence states money;
+    figures with a decimal point or thousands separators and no unit (a table's line that no
+    table took, or money whose unit line stands apart); never dates, counts, quantities or
+    whole numbers without a unit (`EXCLUSIONS`).
     """
     masked = _DATE.sub(lambda m: "#" * len(m.group(0)), text)
     mentions = list(MENTION.finditer(masked))
-    money = any(money_unit(m) for m in mentions)
+    money = any(money_unit(m) and not is_threshold(masked, m) for m in mentions)
     taken: list[tuple[int, int]] = []
     for m in mentions:
         taken.append((m.start(), m.end()))
         unit = m.group("unit")
-        if money_unit(m) or (unit in ("%", "％") and money):
+        if (money_unit(m) and not is_threshold(masked, m)) or (unit in ("%", "％") and money):
             yield m.start(), text[m.start():m.end()]
     for m in _NUMBER.finditer(masked):
-        if any(start <= m.start() < end for start, end in taken):
+        if any(start <= m.start() < end for start, end in taken) or _is_quantity(masked, m):
             continue
         if "." in m.group(0) or "," in m.group(0):
             yield m.start(), m.group(0)
+
+
+def _is_quantity(text: str, number: re.Match[str]) -> bool:
+    """A number of people, land, weight … or a score: no amount of money (`EXCLUSIONS["count"]`)."""
+    return bool(_QUANTITY.match(text, number.end()) or _SCORE.search(text, 0, number.start()))
 
 
 def _label_before(row: list[str | None], index: int) -> str:
