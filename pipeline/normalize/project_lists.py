@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from pipeline.normalize.amounts import parse_amount, to_yuan
-from pipeline.normalize.performance import find_indicator_columns, label_unit, table_to_indicators
+from pipeline.normalize.performance import first_block, label_unit, table_to_indicators
 from pipeline.normalize.vocabulary import vocabulary
 from schemas.patterns import GRAND_TOTAL
 from schemas.records import Indicator, Project, SourceTable
@@ -88,7 +88,7 @@ def list_to_projects(
         # A project whose rows run over a page may print its name and amount again on top of the next.
         if _project_row(table, columns, r) and not (starts and _same_project(table, columns, starts[-1], r)):
             starts.append(r)
-    indicator_header = find_indicator_columns(table)
+    indicator_header = first_block(table)
     projects: list[Project] = []
     indicators: list[Indicator] = []
     for start, end in zip(starts, [*starts[1:], len(table.rows)], strict=True):
