@@ -167,19 +167,15 @@ def _row_cells(grid: RawTable, row: int) -> list[tuple[float, float, str | None]
             for c, cell in enumerate(grid.cells[row]) if cell.col == c]
 
 
-_MIN_OVERLAP = 0.25
-"""The share of its width a cell must overlap a column by to stand in it (rules meet at a joint)."""
-
-
-def _overlap(x0: float, x1: float, placed: Placed) -> int | None:
+def _overlap(x0: float, x1: float, placed: Placed, share: float) -> int | None:
     """The column of the placed cell a cell from x0 to x1 overlaps most; None when it overlaps
-    none by a fair share of its width."""
+    none by `share` of its width (rules meeting at a joint overlap by a sliver)."""
     overlaps = [(min(x1, b) - max(x0, a), col) for a, b, col in placed]
     best = max(overlaps, default=(0.0, -1))
-    return best[1] if best[0] > _MIN_OVERLAP * (x1 - x0) else None
+    return best[1] if best[0] > share * (x1 - x0) else None
 
 
-def _form_row(building: _Building, grid: RawTable, row: int) -> tuple[list[str | None], Placed]:
+def _form_row(building: _Building, grid: RawTable, row: int, share: float) -> tuple[list[str | None], Placed]:
     """A form's row continued overleaf, in the form's columns, and where its cells went.
 
     Each cell (a merged one spanning its columns) takes the column of the cell it overlaps most
@@ -195,22 +191,24 @@ def _form_row(building: _Building, grid: RawTable, row: int) -> tuple[list[str |
         starts = [c for c, cell in enumerate(grid.cells[row]) if cell.col == c]
         return grid.row_texts(row), [(x0, x1, c) for c, (x0, x1, _) in zip(starts, cells, strict=True)]
     first_page: Placed = [(a, b, c) for c, (a, b) in enumerate(building.col_edges)]
-    found = [_overlap(x0, x1, building.carried) for x0, x1, _ in cells]
-    columns = [c if c is not None else _overlap(x0, x1, first_page) for c, (x0, x1, _) in zip(found, cells, strict=True)]
-    last_text = max((i for i, (_, _, text) in enumerate(cells) if text), default=-1)
-    if (None in columns or len(set(columns)) != len(columns)) and last_text < width:
+    found = [_overlap(x0, x1, building.carried, share) for x0, x1, _ in cells]
+    columns = [c if c is not None else _overlap(x0, x1, first_page, share)
+               for c, (x0, x1, _) in zip(found, cells, strict=True)]
+    if None in columns or len(set(columns)) != len(columns):
+        last_text = max((i for i, (_, _, text) in enumerate(cells) if text), default=-1)
+        if last_text >= width:  # more cells than the form has columns: the form goes on in this page's
+            building.n_cols, building.col_edges = grid.n_cols, grid.col_edges
+            starts = [c for c, cell in enumerate(grid.cells[row]) if cell.col == c]
+            return grid.row_texts(row), [(x0, x1, c) for c, (x0, x1, _) in zip(starts, cells, strict=True)]
         columns = list(range(len(cells)))  # a block laid out anew: its cells in order
+    kept = [(col, cell) for col, cell in zip(columns, cells, strict=True) if col is not None and col < width]
     placed: list[str | None] = [None] * width
-    where: Placed = []
-    for col, (x0, x1, text) in zip(columns, cells, strict=True):
-        at = min(col, width - 1) if col is not None else width - 1
-        where.append((x0, x1, at))
-        if text:  # more cells than columns: those falling in one column are joined
-            placed[at] = f"{placed[at]}{text}" if placed[at] else text
-    return placed, where
+    for col, (_, _, text) in kept:
+        placed[col] = text or None  # trailing empty cells beyond the form's columns are dropped
+    return placed, [(x0, x1, col) for col, (x0, x1, _) in kept]
 
 
-def _append_rows(building: _Building, grid: RawTable, start: int) -> None:
+def _append_rows(building: _Building, grid: RawTable, start: int, layout: Layout) -> None:
     """A continuation's body rows, its cells moved to the columns of the table it continues
     (a form's cell by cell, `_form_row`)."""
     form = spec(building.table.kind).is_form
@@ -218,7 +216,7 @@ def _append_rows(building: _Building, grid: RawTable, start: int) -> None:
     carried: Placed | None = None
     for r, texts in body_rows(grid, start):
         if form:
-            texts, carried = _form_row(building, grid, r)
+            texts, carried = _form_row(building, grid, r, layout.form_cell_overlap)
         elif mapping is not None:
             placed: list[str | None] = [None] * building.n_cols
             for text, index in zip(texts, mapping, strict=True):
@@ -250,7 +248,7 @@ def _start_table(grid: RawTable, caption: Caption, layout: Layout) -> _Building:
     report = TableReport(grid.engine, grid.columns_from, header_rows)
     building = _Building(table, grid.n_cols, grid.col_edges, first_rows=_leading_rows(grid),
                          header_texts=header_texts, report=report)
-    _append_rows(building, grid, header_rows)
+    _append_rows(building, grid, header_rows, layout)
     return building
 
 
@@ -298,7 +296,7 @@ def _continue_table(building: _Building, grid: RawTable, layout: Layout, retitle
         building.stitched.append(Stitch(grid.page, _why_continued(building, grid, start, retitled)))
     elif retitled:
         building.stitched.append(Stitch(grid.page, _why_continued(building, grid, start, retitled)))
-    _append_rows(building, grid, start)
+    _append_rows(building, grid, start, layout)
 
 
 def _why_continued(building: _Building, grid: RawTable, dropped: int, retitled: bool) -> str:
