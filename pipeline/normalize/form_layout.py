@@ -19,15 +19,18 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from extractors.header import is_ordinal_row
 from pipeline.normalize.amounts import parse_amount
 from pipeline.normalize.measures import names_money
-from pipeline.normalize.targets import looks_like_target
+from pipeline.normalize.targets import OPERATORS, looks_like_target
 from pipeline.normalize.vocabulary import vocabulary
 from schemas.patterns import NONE_MARKS
 from schemas.records import SourceTable
 from schemas.text import squash
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_MARK = re.compile(r"^[*＊]+$")
+_SIGNS = frozenset(sign for sign, _ in OPERATORS)
 IDENTIFIER = re.compile(r"编码|代码|编号|电话|手机|传真|邮编|时间|日期|期限|序号|行次|栏次")
 """A label or heading naming an identifier, a date or a period: its value is no amount."""
 
@@ -107,7 +110,12 @@ def _heading_roles(cells: list[str]) -> dict[str, tuple[int, ...]] | None:
     if "level3" not in columns and "name" in columns:
         columns["level3"] = columns["name"]  # 指标名称, 指标内容: the indicator's name where no 三级 is printed
     columns.pop("name", None)
-    return columns if "level3" in columns and "target" in columns else None
+    if "level3" not in columns or "target" not in columns:
+        return None
+    # headings left of the levels are the form's own columns (a list's 项目名称 | 项目总额), not the block's
+    first = min(c for role, cols in columns.items() if role != "remark" for c in cols)
+    columns["remark"] = tuple(c for c in columns.get("remark", ()) if c > first)
+    return columns
 
 
 def _heading_cells(row: list[str | None]) -> list[str]:
@@ -188,13 +196,20 @@ def _heading_rows(table: SourceTable, row: int, col: int) -> list[int]:
     rows of figures (its block's other rows) and the rows printing nothing over its column,
     the first row of words over it and the rows of words right above that one."""
     k = row - 1
-    while k >= 0 and (any(is_figure(c) for c in table.rows[k]) or _owner(table.rows[k], col, set()) is None):
+    while k >= 0 and (any(is_figure(c) for c in table.rows[k]) or _owner(table.rows[k], col, set()) is None
+                      or _marks(table.rows[k])):
         k -= 1
     rows: list[int] = []
     while k >= 0 and not any(is_figure(c) for c in table.rows[k]) and any(is_text(c) for c in table.rows[k]):
         rows.append(k)
         k -= 1
     return rows
+
+
+def _marks(row: list[str | None]) -> bool:
+    """A row of column marks under the headings (`** | ** | **`, `栏次 | 1 | 2`): it heads nothing."""
+    filled = [squash(plain(c)) for c in row if plain(c)]
+    return bool(filled) and (all(_MARK.match(t) for t in filled) or is_ordinal_row(row))
 
 
 def _owners(table: SourceTable, rows: list[int], col: int) -> list[str | None]:
@@ -230,14 +245,22 @@ def _label_before(row: list[str | None], col: int) -> tuple[str, int] | None:
     return next(((plain(row[j]) or "", j) for j in range(col - 1, -1, -1) if is_text(row[j])), None)
 
 
-def _row_name(row: list[str | None], col: int) -> tuple[str, int] | None:
-    """The name of a value under headings, and its column: the first words after the figure
-    before it (`基本支出 | 12,634.14 | 财政拨款 | 98,880.78` names each pair); the figures right
-    after others share their name (a task's 总额 | 财政拨款 | 其他资金)."""
+_NAME_COLUMN = re.compile(r"名称")
+
+
+def _row_name(table: SourceTable, row: int, col: int) -> tuple[str, int] | None:
+    """The name of a value under headings, and its column: the words under the nearest heading
+    left of it that names a name column (项目名称 beside 单位名称, 任务名称); else the first words
+    after the figure before it (`基本支出 | 12,634.14 | 财政拨款 | 98,880.78` names each pair;
+    figures right after others share their name: a task's 总额 | 财政拨款 | 其他资金)."""
+    cells = table.rows[row]
+    for j in range(col - 1, -1, -1):
+        if is_text(cells[j]) and _NAME_COLUMN.search(squash(nearest_heading(table, row, j) or "")):
+            return plain(cells[j]) or "", j
     end = col
     while end > 0:
-        start = next((j + 1 for j in range(end - 1, -1, -1) if is_figure(row[j])), 0)
-        found = next(((plain(row[j]) or "", j) for j in range(start, end) if is_text(row[j])), None)
+        start = next((j + 1 for j in range(end - 1, -1, -1) if is_figure(cells[j])), 0)
+        found = next(((plain(cells[j]) or "", j) for j in range(start, end) if is_text(cells[j])), None)
         if found or start == 0:
             return found
         end = start - 1
@@ -273,8 +296,9 @@ def field(table: SourceTable, row: int, col: int) -> Field:
     that name money, the row's name and those headings; else its label, as a field's."""
     cells = table.rows[row]
     path = heading_path(table, row, col)
-    named = _row_name(cells, col) if path else _label_before(cells, col)
-    at = named[1] if named else col
+    named = _row_name(table, row, col) if path else _label_before(cells, col)
+    # a row printing no name is named by the block label left of its first figure
+    at = named[1] if named else next((j for j in range(col + 1) if is_figure(cells[j])), col)
     block = block_label(table, row, at)
     label = named[0] if named else block or (path[-1] if path else "")
     return Field(row, col, label, path or ([label] if label else []), block)
@@ -291,6 +315,8 @@ def role(table: SourceTable, blocks: list[IndicatorBlock], row: int, col: int) -
         return "indicator"
     named = _label_before(table.rows[row], col)
     label = named[0] if named else ""
+    if squash(label) in _SIGNS:
+        return "target"  # `≥ | 63`: an indicator's value whose block heading was not read
     heading = nearest_heading(table, row, col) or ""
     if patterns["scores"].search(squash(heading)) or patterns["scores"].search(squash(label)):
         return "score"

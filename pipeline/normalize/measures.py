@@ -94,6 +94,7 @@ def measure_of(path: list[str], year: int | None = None, final: bool = False) ->
 
 _SENTENCE = re.compile(r"[。，,；;]")
 _MAX_HEADING = 16
+_MAX_LABEL = 24
 
 
 def names_money(heading: str) -> bool:
@@ -109,15 +110,20 @@ def names_money(heading: str) -> bool:
 
 def form_measure(label: str, path: list[str]) -> str | None:
     """The measure of a form's money: its headings' terms leaf first (a 合计 or 小计 leaf takes its
-    parent's), else its label's; the headings' other words prefix it (年初预算数 → `budget.`,
+    parent's), else its label's, else `total` under a generic heading alone (金额); the headings'
+    other words prefix it (年初预算数 → `budget.`,
     全年预算数 → `adjusted.`, 上年执行数 → `previous.`). None when nothing names it."""
     vocab = vocabulary()
     terms = vocab.form_terms + vocab.terms
     prefixes = tuple(sorted(vocab.form_prefixes + vocab.prefixes, key=lambda kv: -len(kv[0])))
     headings = [_NOISE.sub("", e) for e in path if e != label]
-    order = [*reversed(headings), _NOISE.sub("", label)]  # leaf first, the label last
+    words = _NOISE.sub("", label)
+    # leaf first, the label last; a sentence (a task's description) names no money
+    order = [*reversed(headings), "" if len(words) > _MAX_LABEL or _SENTENCE.search(words) else words]
     found = next(((i, m) for i, e in enumerate(order) if not (generic_leaf(e) and i < len(headings) - 1)
                   and (m := _term(e, terms))), None)
+    if found is None and headings and generic_leaf(headings[-1]):
+        found = (0, "total")  # 金额, 预算数 alone: the whole of the row's money
     if found is None:
         return None
     at, measure = found

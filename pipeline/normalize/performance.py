@@ -123,7 +123,8 @@ def table_to_indicators(
 def _form_fields(table: SourceTable) -> dict[str, tuple[str, int]]:
     """label → (value, page) for the form part above the indicator block."""
     block = first_block(table)
-    end = block.header_row if block else len(table.rows)
+    # a block printed with no heading row starts right under the last field
+    end = len(table.rows) if block is None else block.header_row + (0 if is_heading_row(table, block.header_row, [block]) else 1)
     fields: dict[str, tuple[str, int]] = {}
     for row_index, row in enumerate(table.rows[:end]):
         page = table.row_pages[row_index] if row_index < len(table.row_pages) else table.page
