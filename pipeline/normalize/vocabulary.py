@@ -40,11 +40,13 @@ def _keys(section: str, data: dict[str, Any], allowed: frozenset[str]) -> None:
 
 def parse_vocabulary(text: str) -> RecordVocabulary:
     data = tomllib.loads(text)
-    _keys("records.toml", data, frozenset({"project_form", "indicator_block", "indicator_levels", "project_list",
-                                           "three_public"}))
+    sections = frozenset({"project_form", "indicator_block", "indicator_levels", "project_list", "three_public"})
+    _keys("records.toml", data, sections)
+    _keys("project_form", data.get("project_form", {}), _FORM_FIELDS)
+    if missing := sections - set(data):
+        raise ValueError(f"records.toml: lacks sections {sorted(missing)}")
     form, listing, three = data["project_form"], data["project_list"], data["three_public"]
     block, levels = data["indicator_block"], data["indicator_levels"]
-    _keys("project_form", form, _FORM_FIELDS)
     _keys("indicator_block", block, _BLOCK_COLUMNS)
     if missing := _BLOCK_COLUMNS - set(block):
         raise ValueError(f"records.toml: [indicator_block] lacks {sorted(missing)}")
