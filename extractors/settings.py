@@ -44,6 +44,8 @@ class Layout:
     """Rows read for header terms when a table has no title: a header, or a form's first labels."""
     repeat_share: float = 0.6
     """A row whose cells match the header at least this share is the header printed again."""
+    form_cell_overlap: float = 0.25
+    """A form's cell continued overleaf stands under a column it overlaps by at least this share of its width."""
     extra_header_lines: int = 2
     """A repeated header may wrap onto this many more lines than the first one did."""
     run_on_cells: int = 2
@@ -110,7 +112,7 @@ class Layout:
             value = getattr(self, f.name)
             if value <= 0:
                 raise ValueError(f"layout setting {f.name} must be positive, not {value!r}")
-        for share in ("repeat_share", "near_bottom", "ocr_size_share", "running_min_share"):
+        for share in ("repeat_share", "near_bottom", "ocr_size_share", "running_min_share", "form_cell_overlap"):
             if getattr(self, share) > 1:
                 raise ValueError(f"layout setting {share} is a share of 1, not {getattr(self, share)!r}")
 

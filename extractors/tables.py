@@ -33,11 +33,16 @@ from schemas.table_kinds import spec
 from schemas.text import squash
 
 _GRAND_TOTAL_ROW = re.compile(r"^(收入|支出)?总计$")
+_FORM_NAME = re.compile(r"名称[:：]?$")
 # A row that starts an item of its own: 一、, （一）, 1., 指标3：
 _ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．:：]|(?:指标|目标|任务)\s*\d+)")
 _SENTENCE_END = ("。", "；", ";", "！", "？")
 _TARGET_START = re.compile(r"^[≥≤≧≦=＝<>＜＞]|^\d")  # a target or a figure: a row of its own
 _CONTINUED = re.compile(r"^续表[:：]?|[（(]续表?[)）]$|续表$")  # a repeated header may wrap onto more lines than the first one
+
+
+Placed = list[tuple[float, float, int]]
+"""Where each cell of a form's row stood (x0, x1) and the column of the form it took."""
 
 
 @dataclass
@@ -47,9 +52,9 @@ class _Building:
     table: SourceTable
     n_cols: int
     col_edges: list[tuple[float, float]] = field(default_factory=list)
-    last_edges: list[tuple[float, float]] = field(default_factory=list)
-    """A form's columns as its last page printed them (a form's blocks may each have their own)."""
     first_rows: list[list[str | None]] = field(default_factory=list)
+    carried: Placed = field(default_factory=list)
+    """A form's last row on its last page: where its cells stood and the columns they took."""
     header_texts: list[list[str | None]] = field(default_factory=list)
     report: TableReport | None = None
     stitched: list[Stitch] = field(default_factory=list)
@@ -69,11 +74,14 @@ def _header_of(grid: RawTable, kind: str, layout: Layout) -> tuple[int, list[lis
 def _inner_caption(grid: RawTable, layout: Layout, titled: bool = False) -> tuple[Caption, int]:
     """Title and unit printed inside the grid's frame, above its header. Below a title
     printed above the frame (`titled`), a title-like row inside it heads the columns
-    (Putuo's 三公 决算表: 财政拨款“三公”经费 over 合计 | 因公出国（境）费 | …)."""
+    (Putuo's 三公 决算表: 财政拨款“三公”经费 over 合计 | 因公出国（境）费 | …). A cell
+    running down several rows is none: a form's block label (整体绩效目标) carried overleaf."""
     texts: list[str] = []
     for r in range(min(grid.n_rows, layout.inner_caption_rows)):
         filled = [t for t in grid.row_texts(r) if t]
-        if filled and not all(is_caption_text(t) and not (titled and kind_of_title(t) != UNKNOWN) for t in filled):
+        tall = any(cell.rowspan > 1 and cell.text for cell in grid.cells[r])
+        if filled and (tall or not all(is_caption_text(t) and not (titled and kind_of_title(t) != UNKNOWN)
+                                       for t in filled)):
             break
         texts.append(" ".join(filled))
     caption, _ = read_caption(texts)
@@ -103,11 +111,36 @@ def _closed(table: SourceTable) -> bool:
     return "合计" in last and not any("合计" in r for r in rows[:-1])
 
 
+def _starts_a_form(open_: _Building, grid: RawTable) -> bool:
+    """Whether a grid's first row names what a form is for (项目名称, 专项（项目）名称, 部门名称):
+    a form at the top of a page that names its project is the next form, not the one before,
+    unless that row is the open form's first row repeated atop every page by a word processor
+    (the row under it then carries on the form, not its next field: 单位编码 again is a new form
+    of a project of the same name)."""
+    rows = [r for r in range(grid.n_rows) if any(grid.row_texts(r))]
+    if not rows:
+        return False
+    texts = _texts(grid.row_texts(rows[0]))
+    if not (texts and _FORM_NAME.search(texts[0])):
+        return False
+    if open_.first_rows and texts == _texts(open_.first_rows[0]):
+        second = _texts(open_.first_rows[1]) if len(open_.first_rows) > 1 else []
+        below = _texts(grid.row_texts(rows[1])) if len(rows) > 1 else []
+        return bool(second and below and second[0] == below[0])
+    return True
+
+
+def _texts(row: list[str | None]) -> list[str]:
+    """A row's words as compared across pages laid out with other columns."""
+    return [squash(t) for t in row if t and squash(t)]
+
+
 def _continues(open_: _Building | None, grid: RawTable, index: int, caption: Caption) -> bool:
     """Whether `grid` carries on the table still open before it.
 
     At the top of the next page: a grid without a title, unless the open table's grand total
-    closed it, or one repeating its title. Further down a page: only a grid repeating the
+    closed it or the grid starts a form of its own (it names its project), or one repeating
+    its title (a form's, only where it names no project of its own). Further down a page: only a grid repeating the
     open table's title while that table is not closed: a table printed in parts, each under
     its title again (a publisher's page-sized parts, reflowed by a word processor so that
     the second part starts mid-page).
@@ -123,38 +156,75 @@ def _continues(open_: _Building | None, grid: RawTable, index: int, caption: Cap
     if grid.page != open_.table.pages[-1] + 1:
         return False
     if caption.title is None:
-        return not _closed(open_.table)
-    # A form (one per project) repeating its title is the next form, unless its first
-    # rows repeat too: then it is a list of projects printed with its header on every page.
-    return same and (not spec(open_.table.kind).is_form or _leading_rows(grid) == open_.first_rows)
+        return not _closed(open_.table) and not (spec(open_.table.kind).is_form and _starts_a_form(open_, grid))
+    # A form (one per project) repeating its title is the next form if it names its project; its
+    # rows carried on under the title printed again, or a list of projects printed with its
+    # header on every page (its first rows repeat too), are the same table.
+    return same and (not spec(open_.table.kind).is_form or _leading_rows(grid) == open_.first_rows
+                     or not _starts_a_form(open_, grid))
 
 
-def _form_mapping(building: _Building, grid: RawTable) -> list[int] | None:
-    """A form's continuation in the columns of the page before, where each of its columns
-    has one of its own there; else (a block laid out anew, as an indicator block under a
-    form's fields) None: its rows keep their own cells, and its columns are the next page's."""
-    if grid.n_cols == len(building.last_edges):
-        return None
-    mapping = column_map(grid.col_edges, building.last_edges)
-    if mapping is None or len(set(mapping)) != len(mapping):
-        building.last_edges = grid.col_edges
-        return None
-    return mapping
+def _row_cells(grid: RawTable, row: int) -> list[tuple[float, float, str | None]]:
+    """Every cell of a row in order (x0, x1, text), one merged down from the row above too (it
+    prints nothing here): a merged cell spans its columns."""
+    return [(grid.col_edges[c][0], grid.col_edges[min(c + cell.colspan, grid.n_cols) - 1][1],
+             cell.text if cell.row == row else None)
+            for c, cell in enumerate(grid.cells[row]) if cell.col == c]
+
+
+def _overlap(x0: float, x1: float, placed: Placed, share: float) -> int | None:
+    """The column of the placed cell a cell from x0 to x1 overlaps most; None when it overlaps
+    none by `share` of its width (rules meeting at a joint overlap by a sliver)."""
+    overlaps = [(min(x1, b) - max(x0, a), col) for a, b, col in placed]
+    best = max(overlaps, default=(0.0, -1))
+    return best[1] if best[0] > share * (x1 - x0) else None
+
+
+def _form_row(building: _Building, grid: RawTable, row: int, share: float) -> tuple[list[str | None], Placed]:
+    """A form's row continued overleaf, in the form's columns, and where its cells went.
+
+    Each cell (a merged one spanning its columns) takes the column of the cell it overlaps most
+    in the last row of the page before (or, in a column that row left out, on the form's first
+    page), so a page laid out with other column rules keeps every cell under its heading. Where
+    two cells of a row would take one column, the row belongs to a block laid out anew with
+    columns of its own (Word prints each table of a form with its own widths): its cells, empty
+    ones and ones merged down from the row above included, take the columns in order, as its
+    own table printed them."""
+    width = building.n_cols
+    cells = _row_cells(grid, row)
+    if grid.n_cols == width:
+        starts = [c for c, cell in enumerate(grid.cells[row]) if cell.col == c]
+        return grid.row_texts(row), [(x0, x1, c) for c, (x0, x1, _) in zip(starts, cells, strict=True)]
+    first_page: Placed = [(a, b, c) for c, (a, b) in enumerate(building.col_edges)]
+    found = [_overlap(x0, x1, building.carried, share) for x0, x1, _ in cells]
+    columns = [c if c is not None else _overlap(x0, x1, first_page, share)
+               for c, (x0, x1, _) in zip(found, cells, strict=True)]
+    if None in columns or len(set(columns)) != len(columns):
+        last_text = max((i for i, (_, _, text) in enumerate(cells) if text), default=-1)
+        if last_text >= width:  # more cells than the form has columns: the form goes on in this page's
+            building.n_cols, building.col_edges = grid.n_cols, grid.col_edges
+            starts = [c for c, cell in enumerate(grid.cells[row]) if cell.col == c]
+            return grid.row_texts(row), [(x0, x1, c) for c, (x0, x1, _) in zip(starts, cells, strict=True)]
+        columns = list(range(len(cells)))  # a block laid out anew: its cells in order
+    kept = [(col, cell) for col, cell in zip(columns, cells, strict=True) if col is not None and col < width]
+    placed: list[str | None] = [None] * width
+    for col, (_, _, text) in kept:
+        placed[col] = text or None  # trailing empty cells beyond the form's columns are dropped
+    return placed, [(x0, x1, col) for col, (x0, x1, _) in kept]
 
 
 def _append_rows(building: _Building, grid: RawTable, start: int, layout: Layout) -> None:
     """A continuation's body rows, its cells moved to the columns of the table it continues
-    (a form's: of the page before, `_form_mapping`)."""
-    if spec(building.table.kind).is_form:
-        mapping = _form_mapping(building, grid)
-        width = len(building.last_edges)
-    else:
-        mapping = None if grid.n_cols == building.n_cols else column_map(grid.col_edges, building.col_edges)
-        width = building.n_cols
+    (a form's cell by cell, `_form_row`)."""
+    form = spec(building.table.kind).is_form
+    mapping = None if form or grid.n_cols == building.n_cols else column_map(grid.col_edges, building.col_edges)
+    carried: Placed | None = None
     table = building.table
-    for _, texts in body_rows(grid, start):
-        if mapping is not None:
-            placed: list[str | None] = [None] * width
+    for r, texts in body_rows(grid, start):
+        if form:
+            texts, carried = _form_row(building, grid, r, layout.form_cell_overlap)
+        elif mapping is not None:
+            placed: list[str | None] = [None] * building.n_cols
             for text, index in zip(texts, mapping, strict=True):
                 if text:
                     placed[index] = f"{placed[index]}{text}" if placed[index] else text
@@ -164,6 +234,8 @@ def _append_rows(building: _Building, grid: RawTable, start: int, layout: Layout
             continue  # the row the page broke: its cells go on where they stopped
         table.rows.append(texts)
         table.row_pages.append(grid.page)
+    if carried is not None:
+        building.carried = carried
 
 
 def _padded(texts: list[str | None], width: int) -> list[str | None]:
@@ -173,9 +245,9 @@ def _padded(texts: list[str | None], width: int) -> list[str | None]:
 def _rest_of_row(above: list[str | None], row: list[str | None], max_cells: int) -> bool:
     """The first row of a page carrying on the last row of the page before: a row a word processor
     broke at the page foot (`一般行政管理事务（组` | `织事务）`). It prints no figure, code or target, in
-    one or two cells, fewer than that row fills and only under cells it fills; that row is no total, no cell of
-    it ends a sentence where this one goes on, what goes on is no longer than what it carries on,
-    and this row starts no item of its own."""
+    one or two cells, fewer than that row fills and only under cells it fills; that row is no total,
+    no cell of it ends a sentence where this one goes on, what goes on is no longer than what it
+    carries on, and this row starts no item of its own."""
     filled = {i for i, t in enumerate(row) if t}
     over = {i for i, t in enumerate(above) if t}
     if not filled or not filled < over or len(filled) > max_cells:
@@ -208,7 +280,8 @@ def _start_table(grid: RawTable, caption: Caption, layout: Layout) -> _Building:
         engine=grid.engine,
     )
     report = TableReport(grid.engine, grid.columns_from, header_rows)
-    building = _Building(table, grid.n_cols, grid.col_edges, grid.col_edges, _leading_rows(grid), header_texts, report)
+    building = _Building(table, grid.n_cols, grid.col_edges, first_rows=_leading_rows(grid),
+                         header_texts=header_texts, report=report)
     _append_rows(building, grid, header_rows, layout)
     return building
 
@@ -237,7 +310,8 @@ def _repeated_rows(building: _Building, grid: RawTable) -> int:
     if not spec(building.table.kind).is_form:
         return 0
     count = 0
-    while count < min(len(building.first_rows), grid.n_rows) and grid.row_texts(count) == building.first_rows[count]:
+    while count < min(len(building.first_rows), grid.n_rows) and _texts(grid.row_texts(count)) == _texts(
+            building.first_rows[count]) and any(building.first_rows[count]):
         count += 1
     return count
 

@@ -48,12 +48,14 @@ def test_bounds_quantities_and_scores_are_not_amounts(sentence: str, counted: li
 
 
 def test_an_amount_with_four_digits_before_its_point_is_no_date() -> None:
-    """Xi'an health 2022 p46 `全年预算数1089.96万元`, a cell `1234.56`: 1089.96 is no year and month;
-    `2025.1.1-2025.12.31` and `2020.12` still are."""
+    """Xi'an health 2022 p46 `全年预算数1089.96万元`, a cell `1234.56`: 1089.96 is no year and month,
+    nor is `2020.12` in a money column (a year and a month alone are an amount); a period
+    (`2025.1.1-2025.12.31`, `2025.1-2025.12`) is a date."""
     assert figures("全年预算数1089.96万元，执行数2012.5万元，实施周期2025.1.1-2025.12.31。") == ["1089.96万元", "2012.5万元"]
+    assert figures("项目期限2025.1-2025.12，预算2020.12万元。") == ["2020.12万元"]
     grid = _table("general_budget_expenditure", [["科目编码"], ["科目名称"], ["合计"]],
                   [["2013201", "行政运行", "1234.56"], [None, "说明", "2020.12"]])
-    assert [f.text for f in table_figures(grid, 0)] == ["1234.56"]
+    assert [f.text for f in table_figures(grid, 0)] == ["1234.56", "2020.12"]
 
 
 def test_a_figure_without_unit_counts() -> None:

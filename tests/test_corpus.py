@@ -30,11 +30,7 @@ _SPACE = re.compile(r"\s+")
 
 # These disclosures do not yet match their truth (issue 20). Each entry says what is
 # still wrong; strict xfail makes a fixed document fail here until its entry is removed.
-KNOWN_GAPS: dict[str, str] = {
-    "jiyuan-bianban-2021-department-budget-writer": (
-        "Word rows broken over a page break (一般行政管理事务（组 | 织事务）) read as two rows; the 整体绩效目标表's "
-        "first row repeated on every page resets its 一级指标, and its second part's columns are merged"),
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def truth_names() -> list[Any]:

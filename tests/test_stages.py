@@ -106,3 +106,5 @@ def test_final_kinds_mirror_their_budget_kinds() -> None:
 def test_the_record_vocabulary_is_validated_when_loaded() -> None:
     with pytest.raises(ValueError, match="unknown keys"):
         parse_vocabulary('[project_form]\nnmae = ["项目名称"]\n[project_list]\n[three_public]\n')
+    with pytest.raises(ValueError, match="lacks sections"):
+        parse_vocabulary('[project_form]\nname = ["项目名称"]\n[project_list]\n[three_public]\n')

@@ -72,11 +72,14 @@ class Side:
 
 
 def sides(items: list[LineItem]) -> list[Side]:
-    """Line items regrouped as table sides of rows, in printed order."""
+    """Line items regrouped as table sides of rows, in printed order. A form's money is left
+    out: its label | value fields are no rows of columns to add up."""
     grouped: dict[tuple[int, int], Side] = {}
     rows: dict[tuple[int, int, int], Row] = defaultdict(lambda: Row(0, "", None, False))
     measures: dict[tuple[int, int], dict[str, Counter[str | None]]] = defaultdict(lambda: defaultdict(Counter))
     for item in items:
+        if catalog().spec(item.table_kind).is_form:
+            continue
         key = (item.table_index, item.side)
         side = grouped.setdefault(key, Side(item.table_index, item.table_kind, item.side))
         row_key = (item.table_index, item.side, item.row_index)

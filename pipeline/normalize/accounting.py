@@ -72,10 +72,11 @@ def _coded(item: LineItem) -> bool:
     """Whether the item's row must carry a classification code to have a meaning: every row of
     a coded table but its totals (合计, 小计), the department's or a unit's own row (a table
     listing units), a row naming a money rather than an item (结转下年: `measures.row_measure`),
-    and an income side's sources of money. A row taken for a total only
+    and an income side's sources of money; never a form's. A row taken for a total only
     because it prints no code (`is_total`) and names no organization still needs one."""
-    if spec(item.table_kind).codes == "none" or item.income:
-        return False
+    kind = spec(item.table_kind)
+    if kind.codes == "none" or kind.is_form or item.income:
+        return False  # a form's money (项目总金额, 部门预算总额) is no classification item
     label = squash(item.row_label)
     return not (TOTAL_OR_SUBTOTAL.search(label) or ORGANIZATION.search(label) or row_measure(label))
 

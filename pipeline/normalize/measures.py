@@ -19,22 +19,30 @@ class MeasureVocabulary:
     prefixes: tuple[tuple[str, str], ...]
     final_prefixes: tuple[tuple[str, str], ...]  # only in a final account (决算): the budget beside 决算数
     rows: tuple[tuple[str, str], ...]  # row labels naming a money rather than a classification item
+    form_terms: tuple[tuple[str, str], ...]  # a form's labels and money headings (longest first)
+    form_prefixes: tuple[tuple[str, str], ...]  # a 自评表's budget and spent columns
 
 
 @cache
 def vocabulary() -> MeasureVocabulary:
     text = resources.files("pipeline.normalize").joinpath("vocab/measures.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    unknown = set(data) - {"terms", "generic", "prefixes", "final_prefixes", "rows"}
+    unknown = set(data) - {"terms", "generic", "prefixes", "final_prefixes", "rows", "form_terms", "form_prefixes"}
     if unknown:
         raise ValueError(f"measures.toml: unknown sections {sorted(unknown)}")
     return MeasureVocabulary(
         terms=tuple(sorted(data["terms"].items(), key=lambda kv: -len(kv[0]))),
         generic=frozenset(data["generic"]["leaves"]),
         prefixes=tuple(sorted(data["prefixes"].items(), key=lambda kv: -len(kv[0]))),
-        final_prefixes=tuple(sorted(data["final_prefixes"].items(), key=lambda kv: -len(kv[0]))),
-        rows=tuple(sorted(data["rows"].items(), key=lambda kv: -len(kv[0]))),
+        final_prefixes=_longest_first(data["final_prefixes"]),
+        rows=_longest_first(data["rows"]),
+        form_terms=_longest_first(data["form_terms"]),
+        form_prefixes=_longest_first(data["form_prefixes"]),
     )
+
+
+def _longest_first(pairs: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(pairs.items(), key=lambda kv: -len(kv[0])))
 
 
 _RATE = re.compile(r"%|％|幅度|比例|增长率|百分比")
@@ -106,3 +114,46 @@ def with_row(measure: str | None, row: str | None) -> str | None:
     if row is None or measure is None or not (measure == "total" or measure.endswith(".total") and measure.count(".") == 1):
         return measure
     return measure[: -len("total")] + row
+
+
+_SENTENCE = re.compile(r"[。，,；;]")
+_MAX_HEADING = 16
+_MAX_LABEL = 24
+
+
+def names_money(heading: str) -> bool:
+    """Whether a form's heading names money: a measure, a prefix or a generic leaf (金额, 预算数),
+    in a heading's few words (a sentence mentioning 财政资金 heads nothing)."""
+    vocab = vocabulary()
+    text = _NOISE.sub("", heading)
+    if len(text) > _MAX_HEADING or _SENTENCE.search(text):
+        return False
+    pairs = vocab.form_terms + vocab.terms + vocab.form_prefixes + vocab.prefixes + vocab.final_prefixes
+    return _term(text, pairs) is not None or any(leaf in text for leaf in vocab.generic)
+
+
+def form_measure(label: str, path: list[str]) -> str | None:
+    """The measure of a form's money: its headings' terms leaf first (a 合计 or 小计 leaf takes its
+    parent's), else its label's, else `total` under a generic heading alone (金额); the headings'
+    other words prefix it (年初预算数 → `budget.`,
+    全年预算数 → `adjusted.`, 上年执行数 → `previous.`). None when nothing names it."""
+    vocab = vocabulary()
+    terms = vocab.form_terms + vocab.terms
+    prefixes = tuple(sorted(vocab.form_prefixes + vocab.prefixes, key=lambda kv: -len(kv[0])))
+    headings = [_NOISE.sub("", e) for e in path if e != label]
+    words = _NOISE.sub("", label)
+    # leaf first, the label last; a sentence (a task's description) names no money
+    order = [*reversed(headings), "" if len(words) > _MAX_LABEL or _SENTENCE.search(words) else words]
+    found = next(((i, m) for i, e in enumerate(order) if not (generic_leaf(e) and i < len(headings) - 1)
+                  and (m := _term(e, terms))), None)
+    if found is None and headings and generic_leaf(headings[-1]):
+        found = (0, "total")  # 金额, 预算数 alone: the whole of the row's money
+    if found is None:
+        return None
+    at, measure = found
+    prefix = next((p for i, e in enumerate(order) if i != at and (p := _term(e, prefixes)) is not None), "")
+    if prefix == "carryover." and measure.startswith("income."):
+        return "income.carryover"
+    if prefix == "previous." and measure.startswith("previous."):
+        return measure
+    return prefix + measure

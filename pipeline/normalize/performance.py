@@ -1,124 +1,136 @@
 """Performance tables to indicators, and project forms to projects.
 
-A performance table is a form: label cells (项目名称, 项目本年度金额 …) with
-their values to the right, then an indicator block under a row naming
-一级指标 / 二级指标 / 三级指标 / 指标值. Merged level cells carry down.
-Rows printed one cell off (the seed's last rows) are read by where their
-target value stands, not by the header's column.
+A performance table is a form: label cells (项目名称, 项目本年度金额 …) with their values
+to the right, then indicator blocks under a row naming their columns (一级指标 / 二级指标 /
+三级指标 / 指标值, `form_layout.indicator_blocks`). Every 三级指标 row with a target is an
+indicator. Merged level cells carry down; a cell printing all three levels
+(`产出指标数量指标评审项目数量`) is split by the level names; an operator or a unit printed
+in a column of its own (指标值类型 | 计量单位, either way round) joins the target; rows
+printed one cell off (the seed's last rows) are read by where their target stands, not by
+the heading's column.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.normalize.amounts import parse_amount, to_yuan
-from pipeline.normalize.targets import looks_like_target, parse_target
+from pipeline.normalize.form_layout import IndicatorBlock, cell, indicator_blocks, is_heading_row, plain
+from pipeline.normalize.targets import OPERATORS, looks_like_target, parse_target
 from pipeline.normalize.vocabulary import vocabulary
 from schemas.records import Indicator, Project, Scope, SourceTable
+from schemas.table_kinds import spec
 from schemas.text import squash
 
-_LEVEL1 = re.compile(r"^一级指标")
-_LEVEL2 = re.compile(r"^二级指标")
-_LEVEL3 = re.compile(r"^三级指标")
-_TARGET = re.compile(r"(指标值|目标值)")
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-_UNIT_COL = re.compile(r"(度量单位|计量单位)")
-_OPERATOR_COL = re.compile(r"指标值类型")
-_OPERATORS = frozenset({"≥", "≤", ">", "<", "=", "＞", "＜", "＝", ">=", "<="})
+_SIGNS = tuple(sign for sign, _ in OPERATORS)
+_QUALITATIVE = frozenset({"定性", "定量"})
 _FORM_TITLE_TAIL = re.compile(r"(项目支出|项目)?绩效目标(申报|填报)?表.*$")
 _LABEL_UNIT = re.compile(r"[（(](?:单位[:：])?(万元|元)[)）]")
+_MAX_UNIT = 8
 
 
-@dataclass(frozen=True)
-class IndicatorColumns:
-    header_row: int
-    level1: int
-    level2: int
-    level3: int
-    target: int
-    unit: int | None
-    operator: int | None = None
+def first_block(table: SourceTable) -> IndicatorBlock | None:
+    """The form's first indicator block: the fields are above it."""
+    blocks = indicator_blocks(table)
+    return blocks[0] if blocks else None
 
 
-def _column(cells: list[str], pattern: re.Pattern[str]) -> int | None:
-    return next((i for i, c in enumerate(cells) if pattern.search(c)), None)
+def _first(row: list[str | None], cols: tuple[int, ...], shift: int = 0) -> str | None:
+    return next((text for c in cols if (text := cell(row, c + shift))), None)
 
 
-def find_indicator_columns(table: SourceTable) -> IndicatorColumns | None:
-    """Where the indicator block starts and which column holds what."""
-    for index, row in enumerate(table.rows):
-        cells = [squash(_plain(c)) for c in row]
-        l1, l2, l3, target = (_column(cells, p) for p in (_LEVEL1, _LEVEL2, _LEVEL3, _TARGET))
-        if l3 is not None and target is not None and l2 is not None:
-            return IndicatorColumns(index, l1 if l1 is not None else l2, l2, l3, target, _column(cells, _UNIT_COL),
-                                    _column(cells, _OPERATOR_COL))
-    return None
+def _target_at(row: list[str | None], block: IndicatorBlock) -> int | None:
+    """Where a row's target stands: in the target column, else one cell off it (a shifted row)."""
+    cols = block.at("target")
+    at = next((c for c in cols if looks_like_target(cell(row, c))), None)
+    if at is not None:
+        return at
+    levels = {c for role in ("level1", "level2") for c in block.at(role)}
+    for candidate in (cols[-1] + 1, cols[0] - 1):
+        if candidate not in levels and looks_like_target(cell(row, candidate)):
+            return candidate
+    return next((c for c in cols if cell(row, c)), None)
 
 
-def _plain(text: str | None) -> str | None:
-    """Cell text without the HTML paragraph tags some exporters print literally."""
-    return _TAG.sub("", text).strip() or None if text else None
+def _split_levels(text: str) -> tuple[str | None, str | None, str]:
+    """Level 1, 2 and 3 of a cell printing all three (`产出指标数量指标财政评审项目数量`)."""
+    level1_names, level2_names = vocabulary().level_names
+    level1 = next((n for n in level1_names if text.startswith(n)), None)
+    if level1 is None:
+        return None, None, text
+    rest = text[len(level1):]
+    level2 = next((n for n in sorted(level2_names, key=len, reverse=True) if rest.startswith(n)), None)
+    rest = rest[len(level2):] if level2 else rest
+    return (level1, level2, rest) if rest else (None, None, text)
 
 
-def _cell(row: list[str | None], index: int) -> str | None:
-    return _plain(row[index]) if 0 <= index < len(row) else None
+def _with_sign_and_unit(target: str, row: list[str | None], block: IndicatorBlock) -> str:
+    """The target with the operator and the unit printed in columns of their own, whichever of
+    the two columns each stands in (`≤` | `35.78` | `万元`)."""
+    extra = [text for role in ("operator", "unit") for c in block.at(role) if (text := cell(row, c))]
+    sign = next((t for t in extra if squash(t) in _SIGNS), None)
+    unit = next((t for t in extra if squash(t) not in _SIGNS and t not in _QUALITATIVE and len(t) <= _MAX_UNIT), None)
+    raw = target if not unit or unit in target else f"{target}{unit}"
+    if sign and not squash(target).startswith(_SIGNS) and parse_target(raw).value is not None:
+        raw = f"{squash(sign)}{raw}"
+    return raw
+
+
+def _block_indicators(table: SourceTable, block: IndicatorBlock, blocks: list[IndicatorBlock], project: str | None,
+                      table_index: int | None, row_numbers: list[int] | None) -> list[Indicator]:
+    scope: Scope = "project" if project is not None else "department"
+    level1 = level2 = None
+    out: list[Indicator] = []
+    for row_index in range(block.header_row + 1, block.end):
+        if is_heading_row(table, row_index, blocks):
+            continue  # the block's headings printed again on top of a page
+        row = table.rows[row_index]
+        at = _target_at(row, block)
+        cols = block.at("target")
+        shift = 0 if at is None or at in cols else at - cols[-1] if at > cols[-1] else at - cols[0]
+        new1 = _first(row, block.at("level1"), shift)
+        new2 = _first(row, block.at("level2"), shift)
+        if new1 and new1 != new2:
+            level1, level2 = new1, None  # a new 一级 starts its own 二级 run
+        if new2:
+            level2 = new2
+        level3 = _first(row, block.at("level3"), shift)
+        target = cell(row, at) if at is not None else None
+        if not level3 or not target:
+            continue
+        one1, one2, level3 = _split_levels(squash(level3)) if not block.at("level1") else (None, None, level3)
+        raw = _with_sign_and_unit(target, row, block)
+        parsed = parse_target(raw)
+        page = table.row_pages[row_index] if row_index < len(table.row_pages) else table.page
+        out.append(Indicator(
+            scope=scope, project=project, level1=one1 or level1, level2=one2 or level2, level3=level3,
+            target_raw=raw, operator=parsed.operator, value=parsed.value, unit=parsed.unit,  # type: ignore[arg-type]
+            page=page, table_index=table_index, row_index=row_numbers[row_index] if row_numbers else row_index,
+        ))
+    return out
 
 
 def table_to_indicators(
     table: SourceTable, project: str | None, table_index: int | None = None, row_numbers: list[int] | None = None,
 ) -> list[Indicator]:
-    """Indicators of one performance table, levels carried down merged cells; each cites
-    `table_index` and its row (`row_numbers[i]` for the table's row i when it is a cut of another)."""
-    cols = find_indicator_columns(table)
-    if cols is None:
-        return []
-    scope: Scope = "project" if project is not None else "department"
-    level1 = level2 = None
-    out: list[Indicator] = []
-    for row_index in range(cols.header_row + 1, len(table.rows)):
-        row = table.rows[row_index]
-        # Find where the target stands: normally in its column, one off in shifted rows.
-        at = cols.target
-        if not looks_like_target(_cell(row, at)):
-            for candidate in (cols.target + 1, cols.target - 1):
-                if candidate > cols.level2 and looks_like_target(_cell(row, candidate)):
-                    at = candidate
-                    break
-        shift = at - cols.target
-        if cols.level1 != cols.level2 and (new1 := _cell(row, cols.level1 + shift)):
-            level1, level2 = new1, None  # a new 一级 starts its own 二级 run
-        if new2 := _cell(row, cols.level2 + shift):
-            level2 = new2
-        level3, target = _cell(row, cols.level3 + shift), _cell(row, at)
-        if not level3 or not target:
-            continue
-        unit_cell = _cell(row, cols.unit) if cols.unit is not None else None
-        raw = target if not unit_cell or unit_cell in target else f"{target}{unit_cell}"
-        operator_cell = _cell(row, cols.operator) if cols.operator is not None else None
-        if operator_cell in _OPERATORS and not target.startswith(tuple(_OPERATORS)):
-            raw = f"{operator_cell}{raw}"  # Changsha prints ≤ in its own 指标值类型 column
-        parsed = parse_target(raw)
-        page = table.row_pages[row_index] if row_index < len(table.row_pages) else table.page
-        out.append(Indicator(
-            scope=scope, project=project, level1=level1, level2=level2, level3=level3, target_raw=raw,
-            operator=parsed.operator, value=parsed.value, unit=parsed.unit, page=page,  # type: ignore[arg-type]
-            table_index=table_index, row_index=row_numbers[row_index] if row_numbers else row_index,
-        ))
-    return out
+    """Indicators of one performance table, block by block; each cites `table_index` and its
+    row (`row_numbers[i]` for the table's row i when it is a cut of another)."""
+    blocks = indicator_blocks(table)
+    return [i for block in blocks for i in _block_indicators(table, block, blocks, project, table_index, row_numbers)]
 
 
 def _form_fields(table: SourceTable) -> dict[str, tuple[str, int]]:
     """label → (value, page) for the form part above the indicator block."""
-    cols = find_indicator_columns(table)
-    end = cols.header_row if cols else len(table.rows)
+    block = first_block(table)
+    # a block printed with no heading row starts right under the last field
+    end = len(table.rows) if block is None else block.header_row + (0 if is_heading_row(table, block.header_row, [block]) else 1)
     fields: dict[str, tuple[str, int]] = {}
     for row_index, row in enumerate(table.rows[:end]):
         page = table.row_pages[row_index] if row_index < len(table.row_pages) else table.page
-        cells = [_plain(c) for c in row]
-        for i, cell in enumerate(cells):
-            label = squash(cell)
+        cells = [plain(c) for c in row]
+        for i, text in enumerate(cells):
+            label = squash(text)
             if not label:
                 continue
             value = next((c for c in cells[i + 1:] if c), None)
@@ -160,6 +172,18 @@ def _titled_name(table: SourceTable, fields: dict[str, tuple[str, int]]) -> tupl
     if len(name) < 4 or "表" in name or _field(fields, vocabulary().project_form["amount"]) is None:
         return None
     return name, table.page
+
+
+def form_name(table: SourceTable) -> str | None:
+    """What a form for one project, fund or transfer names (项目名称, 专项名称, 转移支付名称, or
+    its title); None for a department's own form (整体绩效目标表), whose indicators are the
+    department's."""
+    kind = spec(table.kind)
+    if "department_performance" in (kind.name, kind.final_of):
+        return None
+    fields = _form_fields(table)
+    name = _field(fields, vocabulary().project_form["name"]) or _titled_name(table, fields)
+    return name[0] if name else None
 
 
 def table_to_project(table: SourceTable, default_unit: str | None, table_index: int | None = None) -> Project | None:

@@ -7,9 +7,12 @@ here, once, by explicit rules; each rule that leaves a number out is named in
 
 - A table cell counts when it prints a figure in a column that holds amounts, or
   any figure in a column of names (a value printed in the wrong column); in a form
-  (label | value) a value counts unless its label names an identifier or a date,
-  a target counts where the table yields indicators, and prose in a cell counts
-  its money figures.
+  (`form_layout.role`) a value counts unless its label or heading names an
+  identifier or a date, or its column holds points (分值, 得分, 权重); a target
+  counts where the table yields indicators (in a form whose indicator block was
+  found, only in the block's target and unnamed columns: a 三级指标 name, an
+  实施期 target beside the year's or a 自评表's 实际完成值 is none); and prose
+  in a cell counts its money figures.
 - A sentence of the narrative (headings and table notes too) counts its money
   figures (`万元`, `元`) but the bounds a rule's wording sets (`单价100万元以上设备`),
   its percentages where it states money, and the figures printed with neither a
@@ -25,8 +28,9 @@ from dataclasses import dataclass
 
 from pipeline.normalize.amounts import parse_amount
 from pipeline.normalize.facts import MENTION, is_threshold, money_unit, sentences
+from pipeline.normalize.form_layout import IndicatorBlock, block_of, indicator_blocks, plain, role
 from pipeline.normalize.line_items import table_columns
-from pipeline.normalize.performance import looks_like_target
+from pipeline.normalize.targets import looks_like_target
 from schemas.records import Section, SourceTable
 from schemas.table_kinds import spec
 from schemas.text import squash
@@ -42,14 +46,21 @@ EXCLUSIONS = {
     "percent_cell": "a table cell printing a percentage (a rate computed from the table's amounts)",
     "contents": "a contents page's table numbers and pages",
     "empty_table": "a table its note calls empty (本表为空表) printing zeros",
+    "score": "a performance form's points, not money: its 分值, 得分 and 权重 columns or fields (执行率分值（10）)",
+    "period_target": "an indicator's target over the whole implementation period (实施期指标值) beside its year's",
+    "indicator_actual": "what a 自评表 says an indicator achieved (实际完成值) beside its target, unless it is money",
+    "indicator_remark": "a bare number in an indicator block's remark column (备注, 指标解释): a weight, no money",
 }
 """Numbers the accounting leaves out, and why: nothing else is left out of the count."""
 
-# A date, a month or a period: `2021年4月7日`, `2021-01-01`, `2025.1.1-2025.12.31`, `2024年度`; a year is
-# 19xx or 20xx and a month 1-12, so money with four digits before its point (`1089.96万元`, `2012.5万元`) is none.
+# A date, a month or a period: `2021年4月7日`, `2021-01-01`, `2025.1.1-2025.12.31`, `2024年度`,
+# `2025.1-2025.12`. A year and a month alone, `2940.68`, are an amount.
+_YEAR = r"(?:19|20)\d{2}"
 _DATE = re.compile(
-    r"(?:19|20)\d{2}\s*(?:[年./-]\s*(?:1[0-2]|0?[1-9])(?!\d)\s*(?:[月./-]\s*\d{1,2}\s*日?)?|年度?)(?!\s*(?:万|亿|千|元|%|％))"
-    r"|\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?|\d{1,2}\s*日"
+    rf"{_YEAR}\s*年度?"
+    rf"|{_YEAR}\s*([./-])\s*\d{{1,2}}\s*\1\s*\d{{1,2}}(?![\d.])\s*日?"
+    rf"|{_YEAR}\s*[./-]\s*\d{{1,2}}\s*(?:月|[-—~～至到]+\s*(?:{_YEAR}\s*[./-]\s*)?\d{{1,2}}(?![\d.]))"
+    r"|(?<![\d.,])\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?|(?<![\d.,])\d{1,2}\s*日"
 )
 # Any number as printed: digits with thousands separators and decimals.
 _NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?")
@@ -59,7 +70,6 @@ _QUANTITY = re.compile(
     r"|天|小时|册|篇|张|间|床|株|头|只|条|[A-Za-z])"
 )
 _SCORE = re.compile(r"(?:得分|评分|分值)[为是:：“\"\s]*$")
-_IDENTIFIER_LABEL = re.compile(r"编码|代码|编号|电话|手机|传真|邮编|时间|日期|序号|行次|栏次")
 _CODE_ROLES = frozenset({"code", "skip"})
 
 
@@ -114,14 +124,6 @@ def _is_quantity(text: str, number: re.Match[str]) -> bool:
     return bool(_QUANTITY.match(text, number.end()) or _SCORE.search(text, 0, number.start()))
 
 
-def _label_before(row: list[str | None], index: int) -> str:
-    """The nearest text to the left of a form's value: its label."""
-    for cell in reversed(row[:index]):
-        if cell and parse_amount(cell) is None:
-            return squash(cell)
-    return ""
-
-
 def _has_digit(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
 
@@ -132,6 +134,7 @@ def table_figures(table: SourceTable, table_index: int) -> list[Figure]:
     if table.empty or kind.shape == "contents":
         return []
     roles = {c.index: c.role for c in table_columns(table)} if not kind.is_form else {}
+    blocks = indicator_blocks(table) if kind.is_form else []
     figures: list[Figure] = []
     for r, row in enumerate(table.rows):
         page = table.row_pages[r] if r < len(table.row_pages) else table.page
@@ -141,24 +144,40 @@ def table_figures(table: SourceTable, table_index: int) -> list[Figure]:
                 continue  # no figure but dates, or a code
             path = "/".join(table.header[c]) if c < len(table.header) else ""
             where = f"table {table_index} ({table.kind}) row {r} '{label}'" + (f", column {path}" if path else "")
-            for n, (text, reason) in enumerate(_cell_figures(table, row, c, cell)):
+            found = _form_figures(table, blocks, r, c, cell) if kind.is_form else _cell_figures(table, cell)
+            for n, (text, reason) in enumerate(found):
                 figures.append(Figure(("cell", table_index, r, c, n), page, text, reason, where, table_index, r, c))
     return figures
 
 
-def _cell_figures(table: SourceTable, row: list[str | None], index: int, cell: str) -> list[tuple[str, str]]:
-    """(printed text, reason if unaccounted) of the amounts one cell prints."""
-    kind = spec(table.kind)
+def _cell_figures(table: SourceTable, cell: str) -> list[tuple[str, str]]:
+    """(printed text, reason if unaccounted) of the amounts one cell of a table of amounts prints."""
     if parse_amount(cell) is not None:
-        if kind.is_form:
-            return [] if _IDENTIFIER_LABEL.search(_label_before(row, index)) else [(cell, "form_value_not_read")]
-        reason = "cell_not_read" if kind.line_items else (
+        reason = "cell_not_read" if spec(table.kind).line_items else (
             "table_of_unknown_kind" if table.kind == "unknown" else "table_not_read")
         return [(cell, reason)]
-    if kind.is_form and "indicators" in kind.yields and looks_like_target(cell):
-        return [(cell, "target_not_read")]
-    return [(m.group(0), "form_text_not_read" if kind.is_form else "cell_text_not_read")
-            for m in _money_figures(cell)]
+    return [(m.group(0), "cell_text_not_read") for m in _money_figures(cell)]
+
+
+_NO_TARGET = frozenset({"level1", "level2", "level3", "unit", "operator", "period_target", "actual", "scores"})
+
+
+def _form_figures(table: SourceTable, blocks: list[IndicatorBlock], r: int, c: int, cell: str) -> list[tuple[str, str]]:
+    """(printed text, reason if unaccounted) of the amounts one cell of a form prints."""
+    text = plain(cell) or ""
+    found = role(table, blocks, r, c)
+    if found in ("identifier", "score", "period_target") or (found == "actual" and not _money_figures(text)):
+        return []
+    if parse_amount(text) is not None:
+        if found == "remark":
+            return []  # a bare number remarked beside an indicator: a weight, no money
+
+        return [(text, "target_not_read" if found == "target" else "form_value_not_read")]
+    block = block_of(blocks, r, c)
+    may_target = block.role_of(c) not in _NO_TARGET if block is not None else not blocks
+    if "indicators" in spec(table.kind).yields and may_target and looks_like_target(text):
+        return [(text, "target_not_read")]
+    return [(m.group(0), "form_text_not_read") for m in _money_figures(text)]
 
 
 def section_figures(sections: list[Section]) -> list[Figure]:

@@ -3,7 +3,8 @@
 Shanghai's template prints a page per project titled `<项目名称>项目经费情况说明`,
 with numbered parts 项目概述 … 五、实施周期, 六、年度预算安排, 七、绩效目标. Its
 period gives the dates and its budget part the amount where it states one
-figure. A description naming a project already read from a form or list
+figure (a numbered part of the narrative, `四、“三公”经费情况说明`, is none). A
+description naming a project already read from a form or list
 fills what that source left out; one without a name describes the project
 whose form is printed right after it; a named one with no table of its own is a project.
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from pipeline.normalize.facts import MENTION, is_money, mention_yuan
+from schemas.patterns import NUMBERED_HEADING
 from schemas.records import Project, Section
 from schemas.text import squash
 
@@ -53,8 +55,8 @@ def read_descriptions(sections: list[Section]) -> list[Description]:
     for index, section in enumerate(sections):
         heading = squash(section.heading)
         found = _HEADING.match(heading)
-        if not found:
-            continue
+        if not found or NUMBERED_HEADING.match(heading):
+            continue  # a numbered part of the narrative (四、“三公”经费情况说明) is no project's page
         parts = []
         for after in sections[index + 1:]:
             if after.level <= section.level:

@@ -10,10 +10,11 @@ new publisher's wording is one term here. `projects_with_amounts` then lets a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from pipeline.normalize.amounts import parse_amount, to_yuan
-from pipeline.normalize.performance import find_indicator_columns, label_unit, table_to_indicators
+from pipeline.normalize.performance import first_block, label_unit, table_to_indicators
 from pipeline.normalize.vocabulary import vocabulary
 from schemas.patterns import GRAND_TOTAL
 from schemas.records import Indicator, Project, SourceTable
@@ -88,14 +89,14 @@ def list_to_projects(
         # A project whose rows run over a page may print its name and amount again on top of the next.
         if _project_row(table, columns, r) and not (starts and _same_project(table, columns, starts[-1], r)):
             starts.append(r)
-    indicator_header = find_indicator_columns(table)
+    indicator_header = first_block(table)
     projects: list[Project] = []
     indicators: list[Indicator] = []
     for start, end in zip(starts, [*starts[1:], len(table.rows)], strict=True):
         row = table.rows[start]
         amount = parse_amount(_cell(row, columns.amount))
         page = table.row_pages[start] if start < len(table.row_pages) else table.page
-        name = _cell(row, columns.name)
+        name = _wrapped_name(table, columns, start, end)
         projects.append(Project(name=name, page=page, amount=to_yuan(amount, unit) if amount is not None else None,
                                 table_index=table_index, amount_source=row[columns.amount] if amount is not None else None))
         if indicator_header is not None:
@@ -105,6 +106,19 @@ def list_to_projects(
     return projects, indicators
 
 
+def _wrapped_name(table: SourceTable, columns: ListColumns, start: int, end: int) -> str:
+    """A project's name, with the rest of it a wrapping name prints on the rows under its own
+    (rows printing nothing but words in the name column)."""
+    name = _cell(table.rows[start], columns.name)
+    for r in range(start + 1, end):
+        row = table.rows[r]
+        rest = _cell(row, columns.name)
+        if not rest or any(_cell(row, c) for c in range(len(row)) if c != columns.name):
+            break
+        name += rest
+    return name
+
+
 def _rows_of(table: SourceTable, header_row: int, start: int, end: int) -> SourceTable:
     """The table cut to one project's rows, its indicator header kept on top."""
     rows = [table.rows[header_row], *table.rows[start:end]]
@@ -112,8 +126,20 @@ def _rows_of(table: SourceTable, header_row: int, start: int, end: int) -> Sourc
     return replace(table, rows=rows, row_pages=pages)
 
 
+# A unit's or project's code printed before the name: `236-`, `101001-`, `11000022T000000455794-`.
+_CODE_PREFIX = re.compile(r"^[0-9A-Za-z]*\d[0-9A-Za-z]*[-_－—、.．\s]+")
+_BRACKETS = str.maketrans("()［］[]", "（）（）（）")
+
+
+def project_key(name: str) -> str:
+    """A project's name as the list and the forms both print it: white space, a code prefix and
+    the bracket width aside (`236-…房屋修缮项目(小学)` is `…房屋修缮项目（小学）`)."""
+    return _CODE_PREFIX.sub("", squash(name)).translate(_BRACKETS)
+
+
 def projects_with_amounts(projects: list[Project], tables: list[SourceTable], default_unit: str | None) -> list[Project]:
-    """Projects with the amount a 项目支出表 row gives where their own source gave none."""
+    """Projects with the amount a 项目支出表 row gives where their own source gave none, the
+    two names matched by `project_key`."""
     listed: dict[str, Project] = {}
     for table in tables:
         columns = list_columns(table) if "project_amounts" in spec(table.kind).yields and not table.empty else None
@@ -122,9 +148,9 @@ def projects_with_amounts(projects: list[Project], tables: list[SourceTable], de
         found, _ = list_to_projects(table, replace(columns, goal=None), default_unit)
         for project in found:
             if project.amount is not None:
-                listed.setdefault(project.name, project)
+                listed.setdefault(project_key(project.name), project)
     return [
         replace(p, amount=row.amount, amount_source=row.amount_source)
-        if p.amount is None and (row := listed.get(squash(p.name))) is not None else p
+        if p.amount is None and (row := listed.get(project_key(p.name))) is not None else p
         for p in projects
     ]

@@ -1,4 +1,4 @@
-"""The wording of projects and 三公 parts, read once from `vocab/records.toml`.
+"""The wording of projects, indicator blocks and 三公 parts, read once from `vocab/records.toml`.
 
 Checked as it is loaded, so a misspelt section or field fails at start-up.
 """
@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 _FORM_FIELDS = frozenset({"name", "unit_code", "purpose", "manager", "start", "end", "amount", "previous_amount"})
+_BLOCK_COLUMNS = frozenset({"level1", "level2", "level3", "name", "target", "period_target", "operator", "unit", "scores", "actual"})
 _THREE_PUBLIC_FIELDS = frozenset({"total", "outbound_travel", "reception", "vehicles", "vehicle_purchase", "vehicle_operation"})
 
 
@@ -20,6 +21,10 @@ _THREE_PUBLIC_FIELDS = frozenset({"total", "outbound_travel", "reception", "vehi
 class RecordVocabulary:
     project_form: dict[str, tuple[str, ...]]
     """Project field → the form labels that name it."""
+    indicator_block: dict[str, re.Pattern[str]]
+    """Column of an indicator block (level1 … actual) → the headings that name it."""
+    level_names: tuple[tuple[str, ...], tuple[str, ...]]
+    """Level-1 and level-2 names, to split a cell printing all three levels."""
     list_name: re.Pattern[str]
     list_amount: re.Pattern[str]
     list_goal: re.Pattern[str]
@@ -35,15 +40,25 @@ def _keys(section: str, data: dict[str, Any], allowed: frozenset[str]) -> None:
 
 def parse_vocabulary(text: str) -> RecordVocabulary:
     data = tomllib.loads(text)
-    _keys("records.toml", data, frozenset({"project_form", "project_list", "three_public"}))
+    sections = frozenset({"project_form", "indicator_block", "indicator_levels", "project_list", "three_public"})
+    _keys("records.toml", data, sections)
+    _keys("project_form", data.get("project_form", {}), _FORM_FIELDS)
+    if missing := sections - set(data):
+        raise ValueError(f"records.toml: lacks sections {sorted(missing)}")
     form, listing, three = data["project_form"], data["project_list"], data["three_public"]
-    _keys("project_form", form, _FORM_FIELDS)
+    block, levels = data["indicator_block"], data["indicator_levels"]
+    _keys("indicator_block", block, _BLOCK_COLUMNS)
+    if missing := _BLOCK_COLUMNS - set(block):
+        raise ValueError(f"records.toml: [indicator_block] lacks {sorted(missing)}")
+    _keys("indicator_levels", levels, frozenset({"level1", "level2"}))
     _keys("project_list", listing, frozenset({"name", "amount", "goal"}))
     _keys("three_public", three, frozenset({"parts", "ignored"}))
     parts = tuple((name, re.compile(pattern)) for name, pattern in three["parts"])
     _keys("three_public.parts", {name: 1 for name, _ in parts}, _THREE_PUBLIC_FIELDS)
     return RecordVocabulary(
         project_form={name: tuple(labels) for name, labels in form.items()},
+        indicator_block={name: re.compile(pattern) for name, pattern in block.items()},
+        level_names=(tuple(levels["level1"]), tuple(levels["level2"])),
         list_name=re.compile(listing["name"]),
         list_amount=re.compile(listing["amount"]),
         list_goal=re.compile(listing["goal"]),
